@@ -1,0 +1,162 @@
+/**
+ * Ports: what core needs from the outside world. `db/`, `inference/` and `bots/` implement them;
+ * core's tests use fakes. Nothing here knows about Postgres, BullMQ, ONNX or any messenger.
+ */
+import type { Channel, InboundMessage, OutboundMessage } from './envelopes.ts';
+import type { ImportSummary, KbEntry, StoredKbEntry } from './kb.ts';
+import type { DetectedLang, Lang } from './lang.ts';
+
+/** The official FAQs. */
+export interface KnowledgeBase {
+  /** Monotonic version of the whole knowledge base; changes whenever any entry changes. */
+  version(): Promise<number>;
+  /** Every entry (all languages), enabled or not unless `enabledOnly`. */
+  list(opts?: { enabledOnly?: boolean }): Promise<StoredKbEntry[]>;
+  get(id: string, lang: Lang): Promise<StoredKbEntry | undefined>;
+  /** All-or-nothing import; `replace` also removes entries absent from `entries`. */
+  import(entries: KbEntry[], opts?: { replace?: boolean; changedBy?: string }): Promise<ImportSummary>;
+  /** Lexical search (full-text + trigram) in the database; best first. */
+  lexicalSearch(query: string, opts?: { lang?: Lang; limit?: number }): Promise<LexicalHit[]>;
+}
+
+export interface LexicalHit {
+  faqId: string;
+  lang: Lang;
+  /** Raw lexical score (higher is better); not comparable across queries. */
+  score: number;
+}
+
+/** One knowledge-base entry proposed for a question, best first. */
+export interface Candidate {
+  faqId: string;
+  /** Calibrated confidence in 0..1 that this entry answers the question. */
+  score: number;
+}
+
+/** Finds knowledge-base entries for a question. Implemented by lexical-only or hybrid retrieval. */
+export interface Retriever {
+  retrieve(text: string, opts: { lang: Lang; limit?: number; traceId?: string }): Promise<Candidate[]>;
+}
+
+export interface LanguageDetector {
+  detect(text: string): DetectedLang;
+}
+
+export type Owner = 'bot' | 'waiting' | 'operator' | 'closed';
+
+export interface Conversation {
+  id: string;
+  channel: Channel;
+  chatId: string;
+  userId: string;
+  owner: Owner;
+  lang: Lang | null;
+  /** Fallbacks in a row; two in a row escalate. */
+  fallbackStreak: number;
+  operatorId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type MessageAuthor = 'citizen' | 'bot' | 'operator' | 'system';
+
+export interface StoredMessage {
+  id: string;
+  conversationId: string;
+  author: MessageAuthor;
+  text: string;
+  kind: string;
+  lang: Lang | null;
+  action: string | null;
+  faqId: string | null;
+  score: number | null;
+  platformMessageId: string | null;
+  operatorId: string | null;
+  traceId: string | null;
+  createdAt: Date;
+}
+
+export type NewMessage = Omit<StoredMessage, 'id' | 'createdAt'> & { createdAt?: Date };
+
+/** Conversations and their messages, with the state transitions core needs done atomically. */
+export interface ConversationStore {
+  /**
+   * Records that (channel, chatId, messageId) is being handled. Returns false when it already was:
+   * a redelivered update must be answered once.
+   */
+  markSeen(channel: Channel, chatId: string, messageId: string): Promise<boolean>;
+  open(channel: Channel, chatId: string, userId: string): Promise<Conversation>;
+  update(id: string, patch: Partial<Pick<Conversation, 'owner' | 'lang' | 'fallbackStreak' | 'operatorId'>>): Promise<Conversation>;
+  addMessage(message: NewMessage): Promise<StoredMessage>;
+  messages(conversationId: string, opts?: { limit?: number }): Promise<StoredMessage[]>;
+  recordFeedback(conversationId: string, faqId: string, useful: boolean): Promise<void>;
+  recordRating(conversationId: string, score: number): Promise<void>;
+}
+
+/** Where outbound replies go; the queue implements it, channels consume from it. */
+export interface OutboundSink {
+  send(message: OutboundMessage): Promise<void>;
+}
+
+/** Where inbound messages go; the queue implements it, adapters produce into it. */
+export interface InboundSink {
+  push(message: InboundMessage): Promise<void>;
+}
+
+/** Notified of conversation events (escalations, citizen messages to operators). */
+export interface ConversationEvents {
+  emit(event: ConversationEvent): void;
+}
+
+export type ConversationEvent =
+  | { type: 'escalated'; conversationId: string; reason: EscalationReason }
+  | { type: 'citizen-message'; conversationId: string; messageId: string }
+  | { type: 'owner-changed'; conversationId: string; owner: Owner };
+
+export type EscalationReason = 'asked' | 'repeated-fallback' | 'topic';
+
+/** Minimal structured logger (pino-compatible) so core never imports a logging library. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: object): Logger;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A trained encoder as stored in the database, tied to the knowledge-base version it learned. */
+export interface StoredModel {
+  id: string;
+  /** e.g. 'komek-hashed-v1'; lets a deployer tell a trained encoder from a pretrained one. */
+  kind: string;
+  kbVersion: number;
+  /** The ONNX graph, exactly as onnxruntime-node loads it. */
+  onnx: Uint8Array;
+  /** Everything the tokenizer/featurizer needs to reproduce inputs (hashing params, vocab, dims). */
+  meta: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Trained models and the entry vectors computed with them. */
+export interface ModelStore {
+  /** The newest model of `kind`, if any. */
+  latest(kind: string): Promise<StoredModel | undefined>;
+  save(model: Omit<StoredModel, 'id' | 'createdAt'>): Promise<StoredModel>;
+  /** Vectors of knowledge-base texts computed by `modelId` (one row per text). */
+  vectors(modelId: string): Promise<StoredVector[]>;
+  saveVectors(modelId: string, rows: StoredVector[]): Promise<void>;
+}
+
+export interface StoredVector {
+  faqId: string;
+  lang: Lang;
+  /** Which text of the entry: 'q' (question), 'a0', 'a1', … (alternative questions), 'ans' (answer). */
+  field: string;
+  vector: Float32Array;
+}
