@@ -160,3 +160,15 @@ export interface StoredVector {
   field: string;
   vector: Float32Array;
 }
+
+/**
+ * A sentence encoder: Kömek's own trained model or a deployer's pretrained one. Vectors are
+ * L2-normalised, so a dot product is the cosine similarity.
+ */
+export interface Encoder {
+  readonly dim: number;
+  /** Queries and passages may be embedded differently (e.g. e5's "query: "/"passage: " prefixes). */
+  encode(texts: string[], role: 'query' | 'passage'): Promise<Float32Array[]>;
+  /** Releases the ONNX session; idempotent. */
+  close(): Promise<void>;
+}
