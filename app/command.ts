@@ -13,7 +13,8 @@ export interface CommandContext {
   stdout: Writable;
   stderr: Writable;
   /** Builds the application services once (config, database, knowledge base, inference…). */
-  services(): Promise<AppServices>;
+  /** `noDemo`: do not load the demo knowledge base into an empty embedded database. */
+  services(opts?: { noDemo?: boolean }): Promise<AppServices>;
 }
 
 export interface Command {

@@ -91,6 +91,8 @@ export interface ConversationStore {
   messages(conversationId: string, opts?: { limit?: number }): Promise<StoredMessage[]>;
   recordFeedback(conversationId: string, faqId: string, useful: boolean): Promise<void>;
   recordRating(conversationId: string, score: number): Promise<void>;
+  /** Conversations waiting for an operator now; drives the wait estimate told to citizens. */
+  countWaiting(): Promise<number>;
 }
 
 /** Where outbound replies go; the queue implements it, channels consume from it. */

@@ -1,0 +1,69 @@
+/**
+ * `komek` command-line entry. Parses the command name, builds services lazily (only commands that
+ * need the database open it), prints usage errors politely and exits with a meaningful code.
+ */
+import type { Command, CommandContext } from './command.ts';
+import { UsageError } from './command.ts';
+import { ConfigError, parseConfig } from './config.ts';
+import { buildServices, type AppServices } from './services.ts';
+import { askCommand } from './commands/ask.ts';
+import { kbCommand } from './commands/kb.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { startCommand } from './commands/start.ts';
+
+export const COMMANDS: Command[] = [startCommand, migrateCommand, kbCommand, askCommand];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Kömek — answers citizens\' questions about government services (kk/ru/en).',
+    '',
+    'Usage: komek <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `komek <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`komek: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  let services: Promise<AppServices> | undefined;
+  const ctx: CommandContext = {
+    argv: rest,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    services: (opts) => (services ??= buildServices(parseConfig(env), opts)),
+  };
+  try {
+    return await command.run(ctx);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`komek ${name}: ${err.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`komek: ${err.message}\n`);
+      return 78;
+    }
+    process.stderr.write(`komek ${name}: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  } finally {
+    if (services && command.name !== 'start') await (await services.catch(() => undefined))?.close();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The composition root's building blocks: from a parsed {@link Config} to connected services.
+ * Everything that holds a connection is created here, once, and closed by `close()` in reverse
+ * order of creation.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Thresholds } from '../core/decide.ts';
+import { describeProblems, parseKbJsonl } from '../core/kb-format.ts';
+import type { ConversationStore, KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever } from '../core/ports.ts';
+import { systemClock } from '../core/ports.ts';
+import { createPipeline, type Pipeline } from '../core/pipeline.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { createConversationStore } from '../db/conversation-store.ts';
+import { createKbRepository } from '../db/kb-repository.ts';
+import { createModelStore } from '../db/model-store.ts';
+import { createLanguageDetector } from '../inference/language.ts';
+import type { Config } from './config.ts';
+import { createLexicalRetriever } from './lexical-retriever.ts';
+import { createLogger } from './logger.ts';
+
+/** What retrieval needs from the inference layer; `inference/index.ts` provides the hybrid one. */
+export interface Inference {
+  retriever: Retriever;
+  detector: LanguageDetector;
+  thresholds: Thresholds;
+  /** Makes sure the model matches the current knowledge-base version (trains if needed). */
+  ensureCurrent(): Promise<void>;
+  /** Trains the encoder on the current knowledge base; absent when no trainable encoder is used. */
+  train?(opts?: { onProgress?: (p: { phase: string; done: number; total: number }) => void }): Promise<{ seconds: number }>;
+  close(): Promise<void>;
+}
+
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  kb: ReturnType<typeof createKbRepository>;
+  conversations: ReturnType<typeof createConversationStore>;
+  models: ModelStore;
+  inference: Inference;
+  pipeline: Pipeline;
+  close(): Promise<void>;
+}
+
+export const DEMO_KB_DIR = fileURLToPath(new URL('../data/demo-kb', import.meta.url));
+
+/** Lexical-only thresholds until an encoder is trained; replaced by the calibrated ones. */
+const LEXICAL_THRESHOLDS: Thresholds = { answer: 0.6, clarify: 0.35, margin: 0.1 };
+
+export interface BuildOptions {
+  /** Skip loading the demo knowledge base even on an empty embedded database. */
+  noDemo?: boolean;
+  logger?: Logger;
+}
+
+/** Connects the database, applies migrations, loads the demo knowledge base when due. */
+export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<AppServices> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase(
+    config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir },
+  );
+  try {
+    await database.migrate();
+    const kb = createKbRepository(database.db);
+    const conversations = createConversationStore(database.db);
+    const models = createModelStore(database.db);
+    if (!opts.noDemo && config.demoKb && config.database.kind === 'pglite') await loadDemoIfEmpty(kb, logger);
+    const inference = await createDefaultInference({ kb, models, logger, config });
+    const pipeline = createPipeline({
+      kb,
+      retriever: inference.retriever,
+      detector: inference.detector,
+      conversations,
+      clock: systemClock,
+      logger,
+      options: {
+        thresholds: inference.thresholds,
+        maxMessageChars: config.maxMessageChars,
+        escalation: config.escalation,
+        officeHours: config.officeHours,
+      },
+    });
+    let closed: Promise<void> | undefined;
+    return {
+      config,
+      logger,
+      database,
+      kb,
+      conversations,
+      models,
+      inference,
+      pipeline,
+      close: () =>
+        (closed ??= (async () => {
+          await inference.close();
+          await database.close();
+        })()),
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+async function createDefaultInference(deps: { kb: KnowledgeBase; models: ModelStore; logger: Logger; config: Config }): Promise<Inference> {
+  return {
+    retriever: createLexicalRetriever(deps.kb),
+    detector: createLanguageDetector(),
+    thresholds: LEXICAL_THRESHOLDS,
+    ensureCurrent: async () => {},
+    close: async () => {},
+  };
+}
+
+/** Reads every `*.jsonl` of the demo folder as one knowledge base. */
+export async function readDemoKb(dir = DEMO_KB_DIR) {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
+  const texts = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
+  const parsed = parseKbJsonl(texts.join('\n'));
+  if (parsed.problems.length > 0) throw new Error(`demo knowledge base is invalid:\n${describeProblems(parsed.problems)}`);
+  return parsed.entries;
+}
+
+async function loadDemoIfEmpty(kb: ReturnType<typeof createKbRepository>, logger: Logger): Promise<void> {
+  if ((await kb.version()) > 0) return;
+  const entries = await readDemoKb();
+  const summary = await kb.import(entries, { changedBy: 'demo' });
+  logger.info({ entries: summary.inserted }, 'demo knowledge base loaded');
+}
+
+export type { ConversationStore };

@@ -1,0 +1,43 @@
+/**
+ * The decision for one question, from the retriever's calibrated candidates. The thresholds are
+ * chosen from evaluation data (see inference/retrieval/thresholds.ts), not here.
+ */
+import type { Candidate } from './ports.ts';
+
+export interface Thresholds {
+  /** Minimum confidence of the best candidate to answer with it. */
+  answer: number;
+  /** Minimum confidence to offer candidates as choices instead of falling back. */
+  clarify: number;
+  /** Minimum lead of the best over the second candidate to answer rather than clarify. */
+  margin: number;
+}
+
+export type Decision =
+  | { action: 'answer'; faqId: string; score: number; alternatives: string[] }
+  | { action: 'clarify'; choices: string[]; score: number }
+  | { action: 'fallback'; score: number; alternatives: string[] };
+
+/** At most this many choices are offered: more would be a list, not a clarification. */
+export const MAX_CHOICES = 3;
+
+/** Picks answer, clarify or fallback. Candidates must be sorted best first. */
+export function decide(candidates: Candidate[], thresholds: Thresholds): Decision {
+  const [top, second] = candidates;
+  if (!top) return { action: 'fallback', score: 0, alternatives: [] };
+  const ids = candidates.slice(0, MAX_CHOICES).map((c) => c.faqId);
+  const lead = top.score - (second?.score ?? 0);
+  if (top.score >= thresholds.answer && lead >= thresholds.margin) {
+    return { action: 'answer', faqId: top.faqId, score: top.score, alternatives: ids.slice(1) };
+  }
+  if (top.score >= thresholds.clarify) {
+    const close = candidates
+      .slice(0, MAX_CHOICES)
+      .filter((c) => c.score >= thresholds.clarify && top.score - c.score <= Math.max(thresholds.margin * 2, 0.15));
+    if (close.length >= 2) return { action: 'clarify', choices: close.map((c) => c.faqId), score: top.score };
+    if (top.score >= thresholds.answer) return { action: 'answer', faqId: top.faqId, score: top.score, alternatives: ids.slice(1) };
+    // A single weak candidate is still worth offering: a one-tap confirmation beats "I don't know".
+    return { action: 'clarify', choices: [top.faqId], score: top.score };
+  }
+  return { action: 'fallback', score: top.score, alternatives: ids };
+}

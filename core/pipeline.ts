@@ -1,0 +1,277 @@
+/**
+ * The worker pipeline for one citizen message: dedupe → conversation → guard → language → owner →
+ * buttons and small talk → person request → retrieve → decide → compose. It returns the replies;
+ * the caller (a queue worker) sends them, so the pipeline itself never talks to a messenger.
+ */
+import type { Button, InboundMessage, OutboundMessage } from './envelopes.ts';
+import { decodeButton } from './envelopes.ts';
+import { decide, type Decision, type Thresholds } from './decide.ts';
+import type { StoredKbEntry } from './kb.ts';
+import type { Lang } from './lang.ts';
+import { describeOpening, isOfficeOpen, nextOpening, type OfficeHours } from './office-hours.ts';
+import { detectPersonRequest } from './person-request.ts';
+import type {
+  Clock,
+  Conversation,
+  ConversationEvents,
+  ConversationStore,
+  EscalationReason,
+  KnowledgeBase,
+  LanguageDetector,
+  Logger,
+  Retriever,
+} from './ports.ts';
+import { detectSmallTalk } from './small-talk.ts';
+import { t, unsupportedKind } from './texts.ts';
+
+export interface PipelineOptions {
+  thresholds: Thresholds;
+  maxMessageChars: number;
+  /** Knowledge-base categories and words that always go to a person. */
+  escalation: { categories: string[]; keywords: string[] };
+  officeHours: OfficeHours;
+  /** Minutes of wait told per conversation already waiting (a rough, honest estimate). */
+  minutesPerWaiting?: number;
+}
+
+export interface PipelineDeps {
+  kb: KnowledgeBase;
+  retriever: Retriever;
+  detector: LanguageDetector;
+  conversations: ConversationStore;
+  events?: ConversationEvents;
+  clock: Clock;
+  logger: Logger;
+  options: PipelineOptions;
+}
+
+export type PipelineAction =
+  | Decision['action']
+  | 'escalate'
+  | 'duplicate'
+  | 'relayed'
+  | 'greeting'
+  | 'thanks'
+  | 'unsupported'
+  | 'too-long'
+  | 'empty'
+  | 'feedback'
+  | 'rating'
+  | 'language';
+
+export interface PipelineResult {
+  action: PipelineAction;
+  lang: Lang;
+  replies: OutboundMessage[];
+  conversationId?: string;
+  faqId?: string | null;
+  score?: number;
+  alternatives?: string[];
+}
+
+/** Below this detector confidence a short message keeps the conversation's language. */
+const LANG_CONFIDENCE = 0.6;
+
+/** Creates the pipeline; `handle` never throws for bad input, only for infrastructure failures. */
+export function createPipeline(deps: PipelineDeps) {
+  const { conversations, logger, options } = deps;
+
+  async function handle(msg: InboundMessage): Promise<PipelineResult> {
+    const log = logger.child({ traceId: msg.traceId, channel: msg.channel });
+    const fresh = await conversations.markSeen(msg.channel, msg.chatId, msg.messageId);
+    if (!fresh) {
+      log.info({ messageId: msg.messageId }, 'duplicate delivery ignored');
+      return { action: 'duplicate', lang: msg.langHint ?? 'kk', replies: [] };
+    }
+    let conv = await conversations.open(msg.channel, msg.chatId, msg.userId);
+    const button = msg.callbackData ? decodeButton(msg.callbackData) : undefined;
+    const lang = chooseLang(msg, conv, button?.type === 'lang' ? button.lang : undefined);
+    await conversations.addMessage({
+      conversationId: conv.id,
+      author: 'citizen',
+      text: msg.text,
+      kind: msg.kind,
+      lang,
+      action: null,
+      faqId: null,
+      score: null,
+      platformMessageId: msg.messageId,
+      operatorId: null,
+      traceId: msg.traceId,
+    });
+    if (conv.owner === 'closed') conv = await conversations.update(conv.id, { owner: 'bot', fallbackStreak: 0, operatorId: null });
+    if (lang !== conv.lang) conv = await conversations.update(conv.id, { lang });
+
+    const ctx: Ctx = { msg, conv, lang, log };
+    if (conv.owner === 'waiting' || conv.owner === 'operator') return relay(ctx);
+    const result = await respond(ctx, button);
+    await persistReplies(ctx, result);
+    log.info({ action: result.action, faqId: result.faqId ?? null, score: result.score ?? null, lang }, 'handled');
+    return { ...result, conversationId: conv.id };
+  }
+
+  interface Ctx {
+    msg: InboundMessage;
+    conv: Conversation;
+    lang: Lang;
+    log: Logger;
+  }
+
+  function chooseLang(msg: InboundMessage, conv: Conversation, chosen: Lang | undefined): Lang {
+    if (chosen) return chosen;
+    if (msg.langHint) return msg.langHint;
+    if (msg.kind !== 'text' || msg.callbackData || !/\p{L}/u.test(msg.text)) return conv.lang ?? 'kk';
+    const detected = deps.detector.detect(msg.text.slice(0, 500));
+    if (conv.lang && detected.confidence < LANG_CONFIDENCE) return conv.lang;
+    return detected.lang;
+  }
+
+  async function relay(ctx: Ctx): Promise<PipelineResult> {
+    deps.events?.emit({ type: 'citizen-message', conversationId: ctx.conv.id, messageId: ctx.msg.messageId });
+    return { action: 'relayed', lang: ctx.lang, replies: [], conversationId: ctx.conv.id };
+  }
+
+  async function respond(ctx: Ctx, button: ReturnType<typeof decodeButton>): Promise<PipelineResult> {
+    const { msg, lang } = ctx;
+    if (button) return onButton(ctx, button);
+    if (msg.kind !== 'text') return reply(ctx, 'unsupported', unsupportedKind(msg.kind, lang));
+    const text = msg.text.trim();
+    if (!/[\p{L}\p{N}]/u.test(text)) return reply(ctx, 'empty', t('empty', lang));
+    if ([...text].length > options.maxMessageChars) {
+      return reply(ctx, 'too-long', t('tooLong', lang, { max: options.maxMessageChars }));
+    }
+    const small = detectSmallTalk(text);
+    if (small === 'greeting') return reply(ctx, 'greeting', t('greeting', lang), languageButtons());
+    if (small === 'thanks') return reply(ctx, 'thanks', t('thanksReply', lang));
+    if (detectPersonRequest(text)) return escalate(ctx, 'asked');
+    if (matchesKeyword(text)) return escalate(ctx, 'topic');
+    const candidates = await deps.retriever.retrieve(text, { lang, limit: 5, traceId: msg.traceId });
+    const decision = decide(candidates, options.thresholds);
+    return applyDecision(ctx, decision);
+  }
+
+  async function onButton(ctx: Ctx, button: NonNullable<ReturnType<typeof decodeButton>>): Promise<PipelineResult> {
+    const { conv, lang } = ctx;
+    switch (button.type) {
+      case 'choose':
+        return applyDecision(ctx, { action: 'answer', faqId: button.faqId, score: 1, alternatives: [] });
+      case 'operator':
+        return escalate(ctx, 'asked');
+      case 'feedback':
+        await conversations.recordFeedback(conv.id, button.faqId, button.useful);
+        return reply(ctx, 'feedback', t('feedbackThanks', lang));
+      case 'lang':
+        return reply(ctx, 'language', t('greeting', lang));
+      case 'rate':
+        await conversations.recordRating(conv.id, button.score);
+        return reply(ctx, 'rating', t('ratingThanks', lang));
+    }
+  }
+
+  async function applyDecision(ctx: Ctx, decision: Decision): Promise<PipelineResult> {
+    const { conv, lang } = ctx;
+    if (decision.action === 'answer') {
+      const entry = await entryIn(decision.faqId, lang);
+      if (!entry) return applyDecision(ctx, { action: 'fallback', score: 0, alternatives: [] });
+      if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', decision.faqId);
+      if (conv.fallbackStreak !== 0) ctx.conv = await conversations.update(conv.id, { fallbackStreak: 0 });
+      const text = entry.sourceUrl ? `${entry.answer}\n\n${t('source', lang)}: ${entry.sourceUrl}` : entry.answer;
+      const buttons: Button[] = [
+        { label: t('usefulButton', lang), action: { type: 'feedback', faqId: entry.id, useful: true } },
+        { label: t('notUsefulButton', lang), action: { type: 'feedback', faqId: entry.id, useful: false } },
+        { label: t('operatorButton', lang), action: { type: 'operator' } },
+      ];
+      return { ...reply(ctx, 'answer', text, buttons), faqId: entry.id, score: decision.score, alternatives: decision.alternatives };
+    }
+    if (decision.action === 'clarify') {
+      const choices: Button[] = [];
+      for (const id of decision.choices) {
+        const entry = await entryIn(id, lang);
+        if (entry) choices.push({ label: entry.question, action: { type: 'choose', faqId: id } });
+      }
+      if (choices.length === 0) return applyDecision(ctx, { action: 'fallback', score: decision.score, alternatives: [] });
+      choices.push({ label: t('operatorButton', lang), action: { type: 'operator' } });
+      return { ...reply(ctx, 'clarify', t('clarify', lang), choices), score: decision.score, alternatives: decision.choices };
+    }
+    const streak = conv.fallbackStreak + 1;
+    if (streak >= 2) return escalate(ctx, 'repeated-fallback');
+    ctx.conv = await conversations.update(conv.id, { fallbackStreak: streak });
+    const buttons: Button[] = [{ label: t('operatorButton', lang), action: { type: 'operator' } }];
+    return { ...reply(ctx, 'fallback', t('fallback', lang), buttons), score: decision.score, alternatives: decision.alternatives };
+  }
+
+  async function escalate(ctx: Ctx, reason: EscalationReason, faqId?: string): Promise<PipelineResult> {
+    const { conv, lang } = ctx;
+    const waiting = await conversations.countWaiting();
+    ctx.conv = await conversations.update(conv.id, { owner: 'waiting', fallbackStreak: 0 });
+    deps.events?.emit({ type: 'escalated', conversationId: conv.id, reason });
+    const now = deps.clock.now();
+    let text: string;
+    if (isOfficeOpen(now, options.officeHours)) {
+      text = t('escalated', lang, { wait: Math.max(5, (waiting + 1) * (options.minutesPerWaiting ?? 3)) });
+    } else {
+      const next = nextOpening(now, options.officeHours);
+      text = t('escalatedAfterHours', lang, { when: next ? describeOpening(next, lang) : '—' });
+    }
+    ctx.log.info({ reason }, 'escalated to an operator');
+    return { ...reply(ctx, 'escalate', text), faqId: faqId ?? null };
+  }
+
+  function matchesKeyword(text: string): boolean {
+    if (options.escalation.keywords.length === 0) return false;
+    const folded = text.toLowerCase();
+    return options.escalation.keywords.some((k) => folded.includes(k.toLowerCase()));
+  }
+
+  async function entryIn(faqId: string, lang: Lang): Promise<StoredKbEntry | undefined> {
+    // The citizen's language first; an entry missing a translation is still better than nothing.
+    for (const l of [lang, 'ru', 'kk', 'en'] as const) {
+      const entry = await deps.kb.get(faqId, l);
+      if (entry?.enabled) return entry;
+    }
+    return undefined;
+  }
+
+  function reply(ctx: Ctx, action: PipelineAction, text: string, buttons?: Button[]): PipelineResult {
+    const out: OutboundMessage = {
+      channel: ctx.msg.channel,
+      chatId: ctx.msg.chatId,
+      text,
+      buttons,
+      inReplyTo: ctx.msg.messageId,
+      lang: ctx.lang,
+      traceId: ctx.msg.traceId,
+    };
+    return { action, lang: ctx.lang, replies: [out], faqId: null };
+  }
+
+  async function persistReplies(ctx: Ctx, result: PipelineResult): Promise<void> {
+    for (const r of result.replies) {
+      await conversations.addMessage({
+        conversationId: ctx.conv.id,
+        author: 'bot',
+        text: r.text,
+        kind: 'text',
+        lang: ctx.lang,
+        action: result.action,
+        faqId: result.faqId ?? null,
+        score: result.score ?? null,
+        platformMessageId: null,
+        operatorId: null,
+        traceId: ctx.msg.traceId,
+      });
+    }
+  }
+
+  return { handle };
+}
+
+function languageButtons(): Button[] {
+  return [
+    { label: 'Қазақша', action: { type: 'lang', lang: 'kk' } },
+    { label: 'Русский', action: { type: 'lang', lang: 'ru' } },
+    { label: 'English', action: { type: 'lang', lang: 'en' } },
+  ];
+}
+
+export type Pipeline = ReturnType<typeof createPipeline>;

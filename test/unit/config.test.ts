@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { ConfigError, parseConfig } from '../../app/config.ts';
+
+it('defaults to the embedded database and port 3000', () => {
+  const c = parseConfig({});
+  assert.deepEqual(c.database, { kind: 'pglite', dataDir: './.komek' });
+  assert.equal(c.http.port, 3000);
+  assert.equal(c.redisUrl, undefined);
+  assert.equal(c.telegram, undefined);
+});
+
+it('uses Postgres and Redis when given', () => {
+  const c = parseConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://127.0.0.1:6379', TELEGRAM_BOT_TOKEN: '123:abc' });
+  assert.equal(c.database.kind, 'postgres');
+  assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
+  assert.equal(c.telegram?.mode, 'polling');
+});
+
+it('fails naming each unknown or malformed variable', () => {
+  assert.throws(
+    () => parseConfig({ PORT: 'eighty', KOMEK_DATADIR: 'x', DATABASE_URL: 'mysql://x', KOMEK_OFFICE_HOURS: '9-18' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      const text = err.message;
+      for (const name of ['PORT', 'KOMEK_DATADIR', 'DATABASE_URL', 'KOMEK_OFFICE_HOURS']) assert.match(text, new RegExp(name));
+      return true;
+    },
+  );
+});
+
+it('treats empty strings as unset', () => {
+  assert.equal(parseConfig({ DATABASE_URL: '' }).database.kind, 'pglite');
+});
