@@ -1,0 +1,137 @@
+/**
+ * The `komek` executable end to end, as an administrator uses it: import (all or nothing),
+ * re-import, export round trip, CSV, and asking — against the embedded database in a temp folder
+ * and against a real Postgres.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/komek.js', import.meta.url));
+
+function komek(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const rows = [
+  { id: 'id-card', lang: 'kk', question: 'Жеке куәлікті қалай алуға болады?', answer: 'ХҚКО-ға немесе eGov арқылы өтінім беріңіз.', alt_questions: ['жеке куәлік алу', 'удостоверение жасату қалай'], source_url: 'https://egov.kz/cms/kk', category: 'documents' },
+  { id: 'id-card', lang: 'ru', question: 'Как получить удостоверение личности?', answer: 'Подайте заявление в ЦОН или на eGov.', alt_questions: ['где сделать удостоверение', 'получить удос'], source_url: 'https://egov.kz/cms/ru', category: 'documents' },
+  { id: 'pension-age', lang: 'ru', question: 'Какой пенсионный возраст?', answer: 'Пенсионный возраст зависит от пола и года рождения.', alt_questions: ['когда на пенсию', 'во сколько лет пенсия'], source_url: 'https://www.enpf.kz', category: 'pensions' },
+  { id: 'pension-age', lang: 'kk', question: 'Зейнеткерлік жас қанша?', answer: 'Зейнеткерлік жас жынысқа және туған жылға байланысты.', alt_questions: ['зейнетке қашан шығамын', 'зейнет жасы'], source_url: 'https://www.enpf.kz', category: 'pensions' },
+];
+const jsonl = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+const targets: [string, () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>][] = [
+  [
+    'embedded database',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'komek-cli-'));
+      return { env: { KOMEK_DATA_DIR: path.join(dir, 'data'), KOMEK_DEMO_KB: 'false' }, cleanup: () => rm(dir, { recursive: true, force: true }) };
+    },
+  ],
+];
+if (await postgresAvailable()) {
+  targets.push([
+    'postgres',
+    async () => {
+      const db: TestDatabase = await postgresDatabase();
+      await db.database.close();
+      return { env: { DATABASE_URL: db.url! }, cleanup: () => db.drop() };
+    },
+  ]);
+}
+
+for (const [label, setup] of targets) {
+  describe(`komek CLI on ${label}`, () => {
+    let env: Record<string, string>;
+    let cleanup: () => Promise<void>;
+    let dir: string;
+    before(async () => {
+      ({ env, cleanup } = await setup());
+      dir = await mkdtemp(path.join(tmpdir(), 'komek-files-'));
+    });
+    after(async () => {
+      await cleanup();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('rejects a malformed file naming line and field, and imports nothing', async () => {
+      const bad = path.join(dir, 'bad.jsonl');
+      await writeFile(bad, `${JSON.stringify(rows[0])}\n{"id":"x","lang":"de","question":"q","answer":"a"}\n{"id":"y","lang":"ru"}\nnot json\n`);
+      const r = await komek(['kb', 'import', bad, '--no-train'], env);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /line 2, field lang/);
+      assert.match(r.stderr, /line 3, field question/);
+      assert.match(r.stderr, /line 4: not valid JSON/);
+      assert.match(r.stderr, /nothing was imported/);
+      const exported = await komek(['kb', 'export'], env);
+      assert.equal(exported.stdout, '');
+    });
+
+    it('imports, re-imports as a no-op, and round-trips through export', async () => {
+      const file = path.join(dir, 'kb.jsonl');
+      await writeFile(file, jsonl);
+      const first = await komek(['kb', 'import', file, '--no-train'], env);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /4 added, 0 updated, 0 unchanged, 0 removed/);
+      const second = await komek(['kb', 'import', file, '--no-train'], env);
+      assert.match(second.stdout, /0 added, 0 updated, 4 unchanged, 0 removed/);
+      const out = path.join(dir, 'out.jsonl');
+      assert.equal((await komek(['kb', 'export', out], env)).code, 0);
+      const exported = await readFile(out, 'utf8');
+      const sorted = [...rows].sort((a, b) => (a.id + a.lang).localeCompare(b.id + b.lang)).map((r) => JSON.stringify(r)).join('\n') + '\n';
+      assert.equal(exported, sorted);
+      const third = await komek(['kb', 'import', out, '--no-train'], env);
+      assert.match(third.stdout, /4 unchanged/);
+    });
+
+    it('imports CSV and replaces entries absent from the file', async () => {
+      const csv = path.join(dir, 'kb.csv');
+      await writeFile(csv, 'id,lang,question,answer,alt_questions,source_url,category\nid-card,ru,Как получить удостоверение личности?,"Подайте заявление в ЦОН, на eGov или в eGov Mobile.",где сделать удостоверение|получить удос,https://egov.kz/cms/ru,documents\n');
+      const r = await komek(['kb', 'import', csv, '--replace', '--no-train'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /0 added, 1 updated, 0 unchanged, 3 removed/);
+    });
+
+    it('answers questions from standard input as JSON lines', async () => {
+      const file = path.join(dir, 'kb.jsonl');
+      await komek(['kb', 'import', file, '--replace', '--no-train'], env);
+      const r = await komek(['ask', '--json'], env, 'где получить удостоверение личности\nоператор\nкакая завтра погода в Париже\n');
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(lines.length, 3);
+      assert.equal(lines[0].action, 'answer');
+      assert.equal(lines[0].faq_id, 'id-card');
+      assert.equal(lines[0].lang, 'ru');
+      assert.match(lines[0].reply, /ЦОН/);
+      assert.equal(lines[1].action, 'escalate');
+      assert.equal(lines[1].faq_id, null);
+      assert.equal(lines[2].action, 'fallback');
+      for (const l of lines) assert.deepEqual(Object.keys(l).sort(), ['action', 'alternatives', 'faq_id', 'lang', 'reply', 'score', 'text']);
+    });
+
+    it('fails start-up naming a malformed variable', async () => {
+      const r = await komek(['migrate'], { ...env, PORT: 'abc', KOMEK_DATADIR: 'typo' });
+      assert.equal(r.code, 78);
+      assert.match(r.stderr, /PORT/);
+      assert.match(r.stderr, /KOMEK_DATADIR: unknown variable/);
+    });
+  });
+}
