@@ -19,6 +19,9 @@ import { createLanguageDetector } from '../inference/language.ts';
 import type { Config } from './config.ts';
 import { createLexicalRetriever } from './lexical-retriever.ts';
 import { createLogger } from './logger.ts';
+import { Redis } from 'ioredis';
+import { createMemoryRateLimiter } from '../core/memory-rate-limiter.ts';
+import { createRedisRateLimiter } from './redis-rate-limiter.ts';
 
 /** What retrieval needs from the inference layer; `inference/index.ts` provides the hybrid one. */
 export interface Inference {
@@ -68,7 +71,13 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     const models = createModelStore(database.db);
     if (!opts.noDemo && config.demoKb && config.database.kind === 'pglite') await loadDemoIfEmpty(kb, logger);
     const inference = await createDefaultInference({ kb, models, logger, config });
+    // Several worker processes must share one count, so with Redis the limit lives there.
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true }) : undefined;
+    const rateLimiter = redis
+      ? createRedisRateLimiter(redis, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
+      : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });
     const pipeline = createPipeline({
+      rateLimiter,
       kb,
       retriever: inference.retriever,
       detector: inference.detector,
@@ -95,6 +104,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       close: () =>
         (closed ??= (async () => {
           await inference.close();
+          redis?.disconnect();
           await database.close();
         })()),
     };

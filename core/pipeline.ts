@@ -19,6 +19,7 @@ import type {
   KnowledgeBase,
   LanguageDetector,
   Logger,
+  RateLimiter,
   Retriever,
 } from './ports.ts';
 import { detectSmallTalk } from './small-talk.ts';
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   events?: ConversationEvents;
   clock: Clock;
   logger: Logger;
+  /** Per-citizen limit; absent means unlimited (e.g. `komek ask`). */
+  rateLimiter?: RateLimiter;
   options: PipelineOptions;
 }
 
@@ -57,7 +60,8 @@ export type PipelineAction =
   | 'empty'
   | 'feedback'
   | 'rating'
-  | 'language';
+  | 'language'
+  | 'rate-limited';
 
 export interface PipelineResult {
   action: PipelineAction;
@@ -104,6 +108,16 @@ export function createPipeline(deps: PipelineDeps) {
 
     const ctx: Ctx = { msg, conv, lang, log };
     if (conv.owner === 'waiting' || conv.owner === 'operator') return relay(ctx);
+    if (deps.rateLimiter) {
+      const quota = await deps.rateLimiter.take(`${msg.channel}:${msg.userId}`);
+      if (!quota.allowed) {
+        // Told once per window; after that the flood is stored but not answered.
+        log.warn({ first: quota.first }, 'citizen over the rate limit');
+        const result = quota.first ? reply(ctx, 'rate-limited', t('rateLimited', lang)) : { action: 'rate-limited' as const, lang, replies: [] };
+        await persistReplies(ctx, result);
+        return { ...result, conversationId: conv.id };
+      }
+    }
     const result = await respond(ctx, button);
     await persistReplies(ctx, result);
     log.info({ action: result.action, faqId: result.faqId ?? null, score: result.score ?? null, lang }, 'handled');

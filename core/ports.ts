@@ -174,3 +174,38 @@ export interface Encoder {
   /** Releases the ONNX session; idempotent. */
   close(): Promise<void>;
 }
+
+/**
+ * The operator side of a conversation's ownership. Every transition is one conditional update, so
+ * two operators acting at once never both succeed: the loser gets `undefined`.
+ */
+export interface OperatorConversations {
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /** `waiting` → `operator` for `operatorId`; returns how long the citizen waited. */
+  claim(conversationId: string, operatorId: string, now: Date): Promise<{ conversation: Conversation; waitedMs: number } | undefined>;
+  /** Hands an `operator` conversation to another operator; `fromOperatorId` guards against a stale view. */
+  transfer(conversationId: string, toOperatorId: string, fromOperatorId: string | null): Promise<Conversation | undefined>;
+  /** `waiting`/`operator` → `bot` (streak cleared) or → `closed`; operator cleared either way. */
+  release(conversationId: string, owner: 'bot' | 'closed', fromOperatorId: string | null): Promise<Conversation | undefined>;
+}
+
+/** One operator or admin action worth keeping. */
+export interface AuditEntry {
+  operatorId: string | null;
+  action: string;
+  target?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Append-only log of what operators and admins did. */
+export interface AuditTrail {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+/**
+ * Per-citizen rate limit. `take` counts one message; `allowed` false when the citizen is over the
+ * limit, `first` true only for the first refusal of a window (so the notice is sent once).
+ */
+export interface RateLimiter {
+  take(key: string): Promise<{ allowed: boolean; first: boolean }>;
+}

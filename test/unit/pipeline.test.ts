@@ -148,3 +148,35 @@ describe('pipeline', () => {
     assert.deepEqual(history.map((m) => [m.author, m.action]), [['citizen', null], ['bot', 'answer']]);
   });
 });
+
+describe('pipeline rate limit', () => {
+  it('tells the citizen once, then stays quiet until the window passes', async () => {
+    const { createMemoryRateLimiter } = await import('../../core/memory-rate-limiter.ts');
+    const clock = fixedClock('2026-11-30T06:00:00Z');
+    const conversations = createMemoryConversationStore();
+    const pipeline = createPipeline({
+      kb,
+      retriever: scriptedRetriever({ удостоверение: [{ faqId: 'id-card', score: 0.9 }] }),
+      detector: letterDetector,
+      conversations,
+      clock,
+      logger: recordingLogger(),
+      rateLimiter: createMemoryRateLimiter({ limit: 3, clock }),
+      options: {
+        thresholds: { answer: 0.6, clarify: 0.3, margin: 0.1 },
+        maxMessageChars: 2000,
+        escalation: { categories: [], keywords: [] },
+        officeHours: { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], timezone: 'Asia/Almaty' },
+      },
+    });
+    const actions: string[] = [];
+    for (let i = 0; i < 6; i++) actions.push((await pipeline.handle(msg('удостоверение', { chatId: 'flood' }))).action);
+    assert.deepEqual(actions, ['answer', 'answer', 'answer', 'rate-limited', 'rate-limited', 'rate-limited']);
+    clock.set('2026-11-30T06:01:00Z');
+    assert.equal((await pipeline.handle(msg('удостоверение', { chatId: 'flood' }))).action, 'answer');
+    const [conv] = conversations.all();
+    const stored = await conversations.messages(conv!.id);
+    assert.equal(stored.filter((m) => m.author === 'citizen').length, 7);
+    assert.equal(stored.filter((m) => m.action === 'rate-limited').length, 1);
+  });
+});
