@@ -39,6 +39,8 @@ export interface TrainerOptions {
   temperature: number;
   /** Probability that an anchor is a noised variant rather than the clean text. */
   noisyAnchor: number;
+  /** Probability of dropping each feature of a training text (regularises like word dropout). */
+  featureDropout: number;
   adam?: Partial<AdamOptions>;
   onStep?: (phase: string, done: number, total: number, loss: number) => void;
 }
@@ -73,6 +75,20 @@ function encodeInto(w: EncoderWeights, ws: Workspace, k: number): void {
   const n = Math.sqrt(s);
   ws.norm[k] = n;
   if (n > 1e-12) for (let i = 0; i < y.length; i++) y[i]! /= n;
+}
+
+/** A copy of `f` without a random share `p` of its features. */
+function dropFeatures(f: Features, p: number, rng: Rng): Features {
+  if (p <= 0 || f.ids.length < 2) return f;
+  const ids: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < f.ids.length; i++) {
+    if (rng.next() < p) continue;
+    ids.push(f.ids[i]!);
+    weights.push(f.weights[i]! / (1 - p));
+  }
+  if (ids.length === 0) return f;
+  return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
 }
 
 /** Picks anchor and positive features for a group. */
@@ -136,8 +152,8 @@ export function trainEncoder(rows: number, phases: TrainingPhase[], opts: Traine
           cursor = 0;
         }
         const [anchor, positive] = drawPair(groups[order[cursor++]!]!, rng, opts.noisyAnchor);
-        ws.feats[i] = anchor;
-        ws.feats[B + i] = positive;
+        ws.feats[i] = dropFeatures(anchor, opts.featureDropout, rng);
+        ws.feats[B + i] = dropFeatures(positive, opts.featureDropout, rng);
       }
       // A batch that wrapped around the epoch may hold one group twice; that pair is then a false
       // negative, rare enough (≤ 1 per epoch boundary) to leave alone.

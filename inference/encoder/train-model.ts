@@ -1,0 +1,164 @@
+/**
+ * One training run from text groups to a stored-model pair (ONNX bytes + meta): featurize every
+ * text and a few noised variants of it, learn the vocabulary and idf, train the embedding bag
+ * (corpus first, then the knowledge base), export the graph. Deterministic for a fixed seed.
+ */
+import type { Lang } from '../../core/lang.ts';
+import { augment } from './augment.ts';
+import { DEFAULT_FEATURIZER_PARAMS, rawFeatures, toFeatures, type Analyzer, type FeaturizerParams, type RawFeatures } from './featurize.ts';
+import { MODEL_KIND, type EncoderMeta } from './meta.ts';
+import { outputDim, type EncoderWeights } from './model.ts';
+import { exportOnnx } from './onnx-export.ts';
+import { createRng, deriveSeed } from './prng.ts';
+import type { TextGroup } from './training-data.ts';
+import { trainEncoder, type TrainingGroup, type TrainingPhase } from './trainer.ts';
+import { buildVocabulary, serializeVocabulary } from './vocabulary.ts';
+
+export interface TrainModelOptions {
+  seed: number;
+  dim: number;
+  dense: boolean;
+  batchSize: number;
+  temperature: number;
+  lr: number;
+  /** Noised variants prepared per text (variant 0 is the clean text). */
+  augmentVariants: number;
+  noisyAnchor: number;
+  featureDropout: number;
+  /** Passes over the corpus texts (each text is an anchor this many times on average). */
+  corpusEpochs: number;
+  /** Passes over the knowledge-base texts. */
+  kbEpochs: number;
+  /** Buckets must occur in this many noised variants to get a row (clean texts always do). */
+  minNoisyDf: number;
+  featurizer: FeaturizerParams;
+}
+
+/** Chosen by the measurements in inference/eval (see `komek eval --experiments`). */
+export const DEFAULT_TRAIN_OPTIONS: TrainModelOptions = {
+  seed: 42,
+  dim: 128,
+  dense: false,
+  batchSize: 128,
+  temperature: 0.05,
+  lr: 0.01,
+  augmentVariants: 3,
+  noisyAnchor: 0.5,
+  featureDropout: 0.2,
+  corpusEpochs: 6,
+  kbEpochs: 10,
+  minNoisyDf: 2,
+  featurizer: DEFAULT_FEATURIZER_PARAMS,
+};
+
+export interface TrainProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface TrainedModel {
+  onnx: Uint8Array;
+  meta: EncoderMeta;
+  weights: EncoderWeights;
+  seconds: number;
+}
+
+function variantsOf(text: string, lang: Lang, n: number, seed: number): string[] {
+  const rng = createRng(seed);
+  const out = [text];
+  for (let i = 0; i < n; i++) out.push(augment(text, lang, rng));
+  return out;
+}
+
+/** Trains on `corpus` groups, then `kb` groups; either may be empty. */
+export function trainModel(
+  input: { corpus: TextGroup[]; kb: TextGroup[] },
+  analyzer: Analyzer,
+  options: Partial<TrainModelOptions> = {},
+  onProgress?: (p: TrainProgress) => void,
+): TrainedModel {
+  const started = performance.now();
+  const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  const params = opts.featurizer;
+  const sources = [
+    { name: 'corpus', groups: input.corpus, epochs: opts.corpusEpochs },
+    { name: 'kb', groups: input.kb, epochs: opts.kbEpochs },
+  ];
+  const totalTexts = sources.reduce((n, s) => n + s.groups.reduce((m, g) => m + g.texts.length, 0), 0);
+  // Featurize clean texts and their noised variants once; the vocabulary comes from both.
+  const raw: { name: string; groups: { key: string; items: { lang: Lang; variants: RawFeatures[] }[] }[] }[] = [];
+  let done = 0;
+  for (const source of sources) {
+    raw.push({
+      name: source.name,
+      groups: source.groups.map((g) => ({
+        key: g.key,
+        items: g.texts.map((t) => {
+          const seed = deriveSeed(opts.seed, `${g.key}\u0000${t.lang}\u0000${t.text}`);
+          const variants = variantsOf(t.text, t.lang, opts.augmentVariants, seed).map((v) => rawFeatures(analyzer(v, t.lang), params));
+          if (++done % 200 === 0) onProgress?.({ phase: 'featurize', done, total: totalTexts });
+          return { lang: t.lang, variants };
+        }),
+      })),
+    });
+  }
+  onProgress?.({ phase: 'featurize', done: totalTexts, total: totalTexts });
+  const clean: RawFeatures[] = [];
+  const noisy: RawFeatures[] = [];
+  for (const s of raw) for (const g of s.groups) for (const item of g.items) {
+    clean.push(item.variants[0]!);
+    noisy.push(...item.variants.slice(1));
+  }
+  const vocab = buildVocabulary([...clean, ...noisy], { minDf: opts.minNoisyDf, always: clean });
+  const rows = vocab.rows.size + 1;
+  const phases: TrainingPhase[] = raw.map((s, i) => {
+    const groups: TrainingGroup[] = s.groups.map((g) => ({
+      key: g.key,
+      items: g.items.map((item) => ({ lang: item.lang, variants: item.variants.map((v) => toFeatures(v, vocab)) })),
+    }));
+    const texts = groups.reduce((n, g) => n + g.items.length, 0);
+    const epochs = sources[i]!.epochs;
+    return { name: s.name, groups, steps: Math.ceil((texts * epochs) / opts.batchSize) };
+  });
+  let lastReport = 0;
+  const { weights, losses } = trainEncoder(rows, phases, {
+    seed: deriveSeed(opts.seed, 'trainer'),
+    dim: opts.dim,
+    dense: opts.dense,
+    batchSize: opts.batchSize,
+    temperature: opts.temperature,
+    noisyAnchor: opts.noisyAnchor,
+    featureDropout: opts.featureDropout,
+    adam: { lr: opts.lr },
+    onStep(phase, stepDone, total) {
+      const now = performance.now();
+      if (stepDone === total || now - lastReport > 250) {
+        lastReport = now;
+        onProgress?.({ phase: `train-${phase}`, done: stepDone, total });
+      }
+    },
+  });
+  const onnx = exportOnnx(weights);
+  const meta: EncoderMeta = {
+    format: MODEL_KIND,
+    featurizer: params,
+    vocab: serializeVocabulary(vocab),
+    rows,
+    dim: weights.dim,
+    outDim: outputDim(weights),
+    training: {
+      seed: opts.seed,
+      dim: opts.dim,
+      dense: opts.dense,
+      batchSize: opts.batchSize,
+      temperature: opts.temperature,
+      corpusGroups: input.corpus.length,
+      kbGroups: input.kb.length,
+      texts: totalTexts,
+      steps: Object.fromEntries(phases.map((p) => [p.name, p.steps])),
+      losses,
+    },
+  };
+  return { onnx, meta, weights, seconds: (performance.now() - started) / 1000 };
+}

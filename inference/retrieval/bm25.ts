@@ -1,0 +1,67 @@
+/**
+ * Okapi BM25 over token lists, in memory. Kömek's lexical baselines (words, character trigrams)
+ * and a feature of the hybrid confidence. k1 and b are the textbook defaults.
+ */
+
+export interface Bm25Options {
+  k1: number;
+  b: number;
+}
+
+export const BM25_DEFAULTS: Bm25Options = { k1: 1.2, b: 0.75 };
+
+export interface Bm25Index {
+  readonly size: number;
+  /** Scores of every document with at least one query term: [docIndex, score], best first. */
+  search(queryTerms: readonly string[], limit: number): Array<[number, number]>;
+  /** Whether the term occurs in any document (used for the query's coverage). */
+  has(term: string): boolean;
+}
+
+/** Builds an index over `docs` (each a list of terms, repeats count). */
+export function createBm25Index(docs: readonly (readonly string[])[], opts: Bm25Options = BM25_DEFAULTS): Bm25Index {
+  const postings = new Map<string, { doc: number; tf: number }[]>();
+  const lengths = new Float64Array(docs.length);
+  docs.forEach((terms, doc) => {
+    lengths[doc] = terms.length;
+    const tf = new Map<string, number>();
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [term, count] of tf) {
+      let list = postings.get(term);
+      if (!list) postings.set(term, (list = []));
+      list.push({ doc, tf: count });
+    }
+  });
+  const n = docs.length;
+  const avgLen = n > 0 ? lengths.reduce((a, b) => a + b, 0) / n : 1;
+  const scores = new Float64Array(n);
+  return {
+    size: n,
+    has: (term) => postings.has(term),
+    search(queryTerms, limit) {
+      scores.fill(0);
+      const touched: number[] = [];
+      for (const term of new Set(queryTerms)) {
+        const list = postings.get(term);
+        if (!list) continue;
+        const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+        for (const { doc, tf } of list) {
+          if (scores[doc] === 0) touched.push(doc);
+          const norm = tf + opts.k1 * (1 - opts.b + (opts.b * lengths[doc]!) / avgLen);
+          scores[doc]! += (idf * tf * (opts.k1 + 1)) / norm;
+        }
+      }
+      const hits = touched.map((doc): [number, number] => [doc, scores[doc]!]);
+      hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      return hits.slice(0, limit);
+    },
+  };
+}
+
+/** Character trigrams of a normalised text, with a space marking word edges. */
+export function charTrigrams(normalized: string): string[] {
+  const padded = ` ${normalized.replace(/\s+/g, ' ').trim()} `;
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Candidates of the hybrid retriever: the dense index's best entries joined with the lexical
+ * index's best (reciprocal-rank style: an entry found by either is a candidate), each described
+ * by features of both — cosine, its lead over the other candidates, the lexical score relative
+ * to the best, lexical rank — plus how much of the question the knowledge base knows at all.
+ */
+import type { Lang } from '../../core/lang.ts';
+import type { DenseIndex } from './dense-index.ts';
+import type { LexicalIndex } from './lexical-index.ts';
+import type { CandidateScorer, ScoredCandidate } from './scorer.ts';
+
+export const HYBRID_FEATURES = ['cos', 'cos_same', 'cos_lead', 'lex_rel', 'lex_rrank', 'dense_rrank', 'coverage'] as const;
+
+export interface HybridScorerDeps {
+  dense: DenseIndex;
+  lexical: LexicalIndex;
+  /** Query vector for a text (the encoder, through its micro-batcher). */
+  embed(text: string, lang: Lang | undefined): Promise<Float32Array>;
+  /** Candidates taken from each source (default 10). */
+  depth?: number;
+}
+
+export function createHybridScorer(deps: HybridScorerDeps): CandidateScorer {
+  const depth = deps.depth ?? 10;
+  return {
+    featureNames: HYBRID_FEATURES,
+    async candidates(text, lang) {
+      const query = await deps.embed(text, lang);
+      const lex = deps.lexical.search(text, 'trigrams', depth, lang);
+      const dense = deps.dense.search(query, lang, depth, lex.map((h) => h.faqId));
+      if (dense.length === 0) return [];
+      const coverage = deps.lexical.coverage(text, lang);
+      const lexRank = new Map(lex.map((h, i) => [h.faqId, i]));
+      const lexScore = new Map(lex.map((h) => [h.faqId, h.score]));
+      const topLex = lex[0]?.score ?? 0;
+      const denseOrder = [...dense].sort((a, b) => b.any - a.any);
+      const denseRank = new Map(denseOrder.map((h, i) => [h.faqId, i]));
+      const best = denseOrder[0]!.any;
+      const second = denseOrder[1]?.any ?? -1;
+      return dense.map((h): ScoredCandidate => {
+        const others = h.any === best ? second : best;
+        const lr = lexRank.get(h.faqId);
+        return {
+          faqId: h.faqId,
+          features: [
+            h.any,
+            h.same >= -0.5 ? h.same : h.any,
+            h.any - others,
+            topLex > 0 ? (lexScore.get(h.faqId) ?? 0) / topLex : 0,
+            lr === undefined ? 0 : 1 / (1 + lr),
+            1 / (1 + denseRank.get(h.faqId)!),
+            coverage,
+          ],
+        };
+      });
+    },
+  };
+}
