@@ -10,8 +10,9 @@ import { askCommand } from './commands/ask.ts';
 import { kbCommand } from './commands/kb.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { startCommand } from './commands/start.ts';
+import { retentionCommand } from './commands/retention.ts';
 
-export const COMMANDS: Command[] = [startCommand, migrateCommand, kbCommand, askCommand];
+export const COMMANDS: Command[] = [startCommand, migrateCommand, kbCommand, askCommand, retentionCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
