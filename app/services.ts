@@ -19,6 +19,7 @@ import { createLanguageDetector } from '../inference/language.ts';
 import type { Config } from './config.ts';
 import { createLexicalRetriever } from './lexical-retriever.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { Redis } from 'ioredis';
 import { createMemoryRateLimiter } from '../core/memory-rate-limiter.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
@@ -44,6 +45,7 @@ export interface AppServices {
   models: ModelStore;
   inference: Inference;
   pipeline: Pipeline;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -76,10 +78,11 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     const rateLimiter = redis
       ? createRedisRateLimiter(redis, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
       : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });
-    const pipeline = createPipeline({
+    const metrics = createMetrics();
+    const pipeline = metrics.instrumentPipeline(createPipeline({
       rateLimiter,
       kb,
-      retriever: inference.retriever,
+      retriever: metrics.instrumentRetriever(inference.retriever),
       detector: inference.detector,
       conversations,
       clock: systemClock,
@@ -90,7 +93,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
         escalation: config.escalation,
         officeHours: config.officeHours,
       },
-    });
+    }));
     let closed: Promise<void> | undefined;
     return {
       config,
@@ -101,6 +104,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       models,
       inference,
       pipeline,
+      metrics,
       close: () =>
         (closed ??= (async () => {
           await inference.close();

@@ -13,7 +13,7 @@ export const startCommand: Command = {
     const services = await ctx.services();
     const { config, logger } = services;
     await services.inference.ensureCurrent();
-    const app = createHttpApp({ logger, ready: () => services.database.ping() });
+    const app = createHttpApp({ logger, ready: () => services.database.ping(), mounts: [services.metrics.mount()] });
     const server = await listen(app, config.http.port, config.http.host);
     ctx.stdout.write(`Kömek is running at ${server.url}\n`);
     await new Promise<void>((resolve) => {
