@@ -1,0 +1,230 @@
+/**
+ * Fixtures for the pretrained-encoder tests, generated on the fly: tiny ONNX graphs written
+ * with onnx-proto, tokenizer.json files, and SentencePiece charsmaps. Nothing binary is kept in
+ * the repository.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
+const INT32 = onnx.TensorProto.DataType.INT32;
+
+function valueInfo(name: string, elemType: number, dims: Array<number | string>): onnxProto.onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+export interface TinyModelOptions {
+  /** Row i is the hidden vector of token id i. */
+  embeddings: number[][];
+  /** Adds a `token_type_ids` input whose rows (one per type id) are added to the hidden state. */
+  typeEmbeddings?: number[][];
+  /** Also output `sentence_embedding`: the max over positions (not the mean, so tests can tell). */
+  sentenceEmbedding?: boolean;
+  /** Element type of the id inputs (default int64). */
+  idsType?: 'int64' | 'int32';
+  /** Name of the token-level output (default `last_hidden_state`). */
+  outputName?: string;
+  /** Declare the hidden size symbolically, so it must be found by running the model. */
+  symbolicHidden?: boolean;
+}
+
+/**
+ * An "encoder" whose hidden state at a position is the embedding row of the token there
+ * (plus its type row), times the attention mask: Gather → (Add) → Mul(mask). Pooling results
+ * can then be computed by hand.
+ */
+export function tinyEncoderOnnx(opts: TinyModelOptions): Uint8Array {
+  const hidden = opts.embeddings[0]!.length;
+  const idsType = opts.idsType === 'int32' ? INT32 : INT64;
+  const out = opts.outputName ?? 'last_hidden_state';
+  const hiddenDim: number | string = opts.symbolicHidden ? 'hidden' : hidden;
+  const initializer: onnxProto.onnx.ITensorProto[] = [
+    { name: 'emb', dataType: FLOAT, dims: [opts.embeddings.length, hidden], floatData: opts.embeddings.flat() },
+    { name: 'axis2', dataType: INT64, dims: [1], int64Data: [2] },
+  ];
+  const inputs = [valueInfo('input_ids', idsType, ['batch', 'seq']), valueInfo('attention_mask', idsType, ['batch', 'seq'])];
+  const nodes: onnxProto.onnx.INodeProto[] = [{ opType: 'Gather', input: ['emb', 'input_ids'], output: ['tok'], name: 'gather' }];
+  let state = 'tok';
+  if (opts.typeEmbeddings) {
+    initializer.push({ name: 'type_emb', dataType: FLOAT, dims: [opts.typeEmbeddings.length, hidden], floatData: opts.typeEmbeddings.flat() });
+    inputs.push(valueInfo('token_type_ids', idsType, ['batch', 'seq']));
+    nodes.push({ opType: 'Gather', input: ['type_emb', 'token_type_ids'], output: ['typ'], name: 'gather_type' });
+    nodes.push({ opType: 'Add', input: ['tok', 'typ'], output: ['with_type'], name: 'add_type' });
+    state = 'with_type';
+  }
+  nodes.push(
+    { opType: 'Cast', input: ['attention_mask'], output: ['mask_f'], name: 'cast', attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: FLOAT }] },
+    { opType: 'Unsqueeze', input: ['mask_f', 'axis2'], output: ['mask3'], name: 'unsqueeze' },
+    { opType: 'Mul', input: [state, 'mask3'], output: [out], name: 'mask' },
+  );
+  const outputs = [valueInfo(out, FLOAT, ['batch', 'seq', hiddenDim])];
+  if (opts.sentenceEmbedding) {
+    nodes.push({
+      opType: 'ReduceMax',
+      input: [out],
+      output: ['sentence_embedding'],
+      name: 'pool',
+      attribute: [
+        { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] },
+        { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 },
+      ],
+    });
+    outputs.push(valueInfo('sentence_embedding', FLOAT, ['batch', hiddenDim]));
+  }
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    producerName: 'komek-test',
+    graph: { name: 'tiny', node: nodes, initializer, input: inputs, output: outputs },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+export const SPECIAL = (id: number, content: string) => ({
+  id,
+  content,
+  single_word: false,
+  lstrip: false,
+  rstrip: false,
+  normalized: false,
+  special: true,
+});
+
+/** A BERT-style tokenizer.json: BertNormalizer, BertPreTokenizer, WordPiece, `[CLS] $A [SEP]`. */
+export function wordPieceTokenizerJson(vocab: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const id = (t: string) => vocab.indexOf(t);
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]'].filter((t) => id(t) >= 0).map((t) => SPECIAL(id(t), t)),
+    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      pair: [],
+      special_tokens: {
+        '[CLS]': { id: '[CLS]', ids: [id('[CLS]')], tokens: ['[CLS]'] },
+        '[SEP]': { id: '[SEP]', ids: [id('[SEP]')], tokens: ['[SEP]'] },
+      },
+    },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(vocab.map((t, i) => [t, i])),
+    },
+    ...extra,
+  };
+}
+
+/** An XLM-R-style tokenizer.json: Metaspace, Unigram, `<s> $A </s>`. */
+export function unigramTokenizerJson(vocab: Array<[string, number]>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const id = (t: string) => vocab.findIndex(([p]) => p === t);
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: ['<s>', '<pad>', '</s>', '<unk>'].map((t) => SPECIAL(id(t), t)),
+    normalizer: null,
+    pre_tokenizer: { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always', split: true },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+      pair: [],
+      special_tokens: {
+        '<s>': { id: '<s>', ids: [id('<s>')], tokens: ['<s>'] },
+        '</s>': { id: '</s>', ids: [id('</s>')], tokens: ['</s>'] },
+      },
+    },
+    decoder: { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always', split: true },
+    model: { type: 'Unigram', unk_id: id('<unk>'), vocab, byte_fallback: false },
+    ...extra,
+  };
+}
+
+/**
+ * Builds a SentencePiece `precompiled_charsmap` (Darts double-array trie + replacement pool)
+ * for the given rules, in the layout the `tokenizers` library reads.
+ */
+export function buildCharsmap(rules: Record<string, string>): Uint8Array {
+  const utf8 = new TextEncoder();
+  interface Node {
+    children: Map<number, Node>;
+    value?: number;
+  }
+  const root: Node = { children: new Map() };
+  const pool: number[] = [];
+  for (const [from, to] of Object.entries(rules)) {
+    let node = root;
+    for (const b of utf8.encode(from)) {
+      let next = node.children.get(b);
+      if (!next) node.children.set(b, (next = { children: new Map() }));
+      node = next;
+    }
+    node.value = pool.length;
+    pool.push(...utf8.encode(to), 0);
+  }
+  const units: number[] = [];
+  const used = new Set<number>();
+  // Each parent gets its own block base: two parents sharing one could reach each other's
+  // children, since a lookup only checks the label of the unit it lands on.
+  const bases = new Set<number>();
+  const setUnit = (pos: number, unit: number) => {
+    while (units.length <= pos) units.push(0);
+    units[pos] = unit >>> 0;
+    used.add(pos);
+  };
+  // Place a node's children: find a block base q where q ^ label is free for every label (and
+  // q ^ 0 for the leaf holding the value), then write each child and recurse.
+  const place = (pos: number, node: Node, label: number) => {
+    const labels = [...node.children.keys()];
+    const needsLeaf = node.value !== undefined;
+    let q = 1;
+    while (bases.has(q) || labels.some((c) => used.has(q ^ c)) || (needsLeaf && used.has(q))) q++;
+    bases.add(q);
+    const offset = pos ^ q;
+    if (offset >= 1 << 21) throw new Error('charsmap too large for this builder');
+    setUnit(pos, (offset << 10) | (needsLeaf ? 1 << 8 : 0) | label);
+    if (needsLeaf) setUnit(q, (0x80000000 | node.value!) >>> 0);
+    for (const c of labels) used.add(q ^ c);
+    for (const c of labels) place(q ^ c, node.children.get(c)!, c);
+  };
+  used.add(0);
+  place(0, root, 0);
+  const trie = new Uint8Array(units.length * 4);
+  const view = new DataView(trie.buffer);
+  units.forEach((u, i) => view.setUint32(i * 4, u, true));
+  const out = new Uint8Array(4 + trie.length + pool.length);
+  new DataView(out.buffer).setUint32(0, trie.length, true);
+  out.set(trie, 4);
+  out.set(pool, 4 + trie.length);
+  return out;
+}
+
+/** Writes a model folder: model.onnx plus whatever JSON files are given. */
+export async function writeModelFolder(
+  dir: string,
+  files: { onnx?: Uint8Array; tokenizer?: unknown; config?: unknown; tokenizerConfig?: unknown },
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  if (files.onnx) await writeFile(join(dir, 'model.onnx'), files.onnx);
+  if (files.tokenizer !== undefined) await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(files.tokenizer));
+  if (files.config !== undefined) await writeFile(join(dir, 'config.json'), JSON.stringify(files.config));
+  if (files.tokenizerConfig !== undefined) await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify(files.tokenizerConfig));
+  return dir;
+}
