@@ -37,12 +37,13 @@ export interface TinyModelOptions {
   outputName?: string;
   /** Declare the hidden size symbolically, so it must be found by running the model. */
   symbolicHidden?: boolean;
+  /** Declare one more (unused) float input of this name. */
+  extraInput?: string;
 }
 
 /**
- * An "encoder" whose hidden state at a position is the embedding row of the token there
- * (plus its type row), times the attention mask: Gather → (Add) → Mul(mask). Pooling results
- * can then be computed by hand.
+ * An "encoder" whose hidden state at a position is the embedding row of the token there (plus
+ * its type row): Gather → (Add). Pooling results can then be computed by hand.
  */
 export function tinyEncoderOnnx(opts: TinyModelOptions): Uint8Array {
   const hidden = opts.embeddings[0]!.length;
@@ -54,6 +55,7 @@ export function tinyEncoderOnnx(opts: TinyModelOptions): Uint8Array {
     { name: 'axis2', dataType: INT64, dims: [1], int64Data: [2] },
   ];
   const inputs = [valueInfo('input_ids', idsType, ['batch', 'seq']), valueInfo('attention_mask', idsType, ['batch', 'seq'])];
+  if (opts.extraInput) inputs.push(valueInfo(opts.extraInput, FLOAT, ['batch']));
   const nodes: onnxProto.onnx.INodeProto[] = [{ opType: 'Gather', input: ['emb', 'input_ids'], output: ['tok'], name: 'gather' }];
   let state = 'tok';
   if (opts.typeEmbeddings) {
@@ -63,10 +65,14 @@ export function tinyEncoderOnnx(opts: TinyModelOptions): Uint8Array {
     nodes.push({ opType: 'Add', input: ['tok', 'typ'], output: ['with_type'], name: 'add_type' });
     state = 'with_type';
   }
+  // The mask is consumed (mask × 0 is added) but padding keeps its embedding row, as in a real
+  // transformer whose padded positions still output something: pooling must skip them itself.
+  initializer.push({ name: 'zero', dataType: FLOAT, dims: [hidden], floatData: new Array<number>(hidden).fill(0) });
   nodes.push(
     { opType: 'Cast', input: ['attention_mask'], output: ['mask_f'], name: 'cast', attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: FLOAT }] },
     { opType: 'Unsqueeze', input: ['mask_f', 'axis2'], output: ['mask3'], name: 'unsqueeze' },
-    { opType: 'Mul', input: [state, 'mask3'], output: [out], name: 'mask' },
+    { opType: 'Mul', input: ['mask3', 'zero'], output: ['mask_zero'], name: 'mask_zero' },
+    { opType: 'Add', input: [state, 'mask_zero'], output: [out], name: 'use_mask' },
   );
   const outputs = [valueInfo(out, FLOAT, ['batch', 'seq', hiddenDim])];
   if (opts.sentenceEmbedding) {
