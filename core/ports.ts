@@ -209,3 +209,51 @@ export interface AuditTrail {
 export interface RateLimiter {
   take(key: string): Promise<{ allowed: boolean; first: boolean }>;
 }
+
+/** What a queue handler learns about the delivery it is processing. */
+export interface JobInfo {
+  /** The job id given to `add` (the dedupe key). */
+  id: string;
+  /** 1 for the first try; retries count up. */
+  attempt: number;
+  /** True when this is the last try: a failure now is final and the job is kept as failed. */
+  final: boolean;
+  /**
+   * True when an earlier try may have run part of the handler (a retry, or a worker that died
+   * mid-job), so side effects of that try may already exist.
+   */
+  redelivered: boolean;
+}
+
+/** A job that exhausted its tries (or failed permanently), kept for `komek jobs`. */
+export interface FailedJob {
+  id: string;
+  queue: string;
+  data: unknown;
+  reason: string;
+  attempts: number;
+  failedAt: Date | null;
+}
+
+/**
+ * A message queue with per-key ordering: jobs with the same `key` (a chat) are handled one at a
+ * time in the order added; different keys in parallel. An `id` seen before while its job is still
+ * known is ignored (dedupe). Handlers throw core's TransientError to be retried with backoff and
+ * PermanentError to fail at once. Implemented by BullMQ (Redis) and in process (`queue/`).
+ */
+export interface MessageQueue<T> {
+  readonly name: string;
+  add(data: T, opts: { id: string; key: string }): Promise<void>;
+  /** Starts handling jobs; the returned consumer stops intake and drains on `close()`. */
+  process(handler: (data: T, info: JobInfo) => Promise<void>, opts?: { concurrency?: number }): QueueConsumer;
+  failed(opts?: { limit?: number }): Promise<FailedJob[]>;
+  /** Puts failed jobs back in line: one by id, or all when no id; returns how many. */
+  retry(id?: string): Promise<number>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface QueueConsumer {
+  /** Stops taking jobs and waits for (or hands back) the ones in flight. Idempotent. */
+  close(): Promise<void>;
+}

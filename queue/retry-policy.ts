@@ -1,0 +1,92 @@
+/**
+ * How a job is retried. Retries run inside the job rather than through the queue's own delayed
+ * retries: a job put aside for later would let the next message of the same chat overtake it,
+ * and answers must stay in order. So one chat waits while its message backs off; other chats
+ * (other keys or partitions) go on.
+ */
+import { PermanentError, TransientError } from '../core/errors.ts';
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** Delay before the second try; doubles each time. */
+  baseDelayMs: number;
+  /** No single wait is longer than this, whatever a platform asks for. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
+
+/** Bad input does not get better by trying again; anything else might. */
+export function isRetryable(err: unknown): boolean {
+  return !(err instanceof PermanentError);
+}
+
+/**
+ * Wait before try `attempt + 1` after `err`: the platform's `retryAfterMs` when it named one,
+ * else exponential backoff with a little jitter so that many chats do not retry in lockstep.
+ */
+export function backoffDelay(attempt: number, err: unknown, policy: RetryPolicy, random: () => number = Math.random): number {
+  if (err instanceof TransientError && err.retryAfterMs !== undefined) return Math.min(err.retryAfterMs, policy.maxDelayMs);
+  const exp = policy.baseDelayMs * 2 ** (attempt - 1);
+  return Math.min(policy.maxDelayMs, Math.round(exp * (0.8 + 0.4 * random())));
+}
+
+/** Raised when shutdown interrupts a backoff wait; the queue hands the job back. */
+export class RetryAborted extends Error {
+  override name = 'RetryAborted';
+  constructor(readonly lastError: unknown) {
+    super('retry interrupted by shutdown', { cause: lastError });
+  }
+}
+
+export interface RunOptions {
+  policy: RetryPolicy;
+  /** Aborted on shutdown: a pending backoff wait ends with {@link RetryAborted}. */
+  signal?: AbortSignal;
+  /** True when an earlier delivery may already have run part of the job. */
+  redelivered?: boolean;
+  onRetry?: (info: { attempt: number; delayMs: number; err: unknown }) => void;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Runs `fn` until it succeeds, fails permanently or runs out of tries; rethrows the last error. */
+export async function runWithRetry(
+  fn: (info: { attempt: number; final: boolean; redelivered: boolean }) => Promise<void>,
+  opts: RunOptions,
+): Promise<void> {
+  const { policy } = opts;
+  const sleep = opts.sleep ?? abortableSleep;
+  for (let attempt = 1; ; attempt++) {
+    const final = attempt >= policy.attempts;
+    try {
+      await fn({ attempt, final, redelivered: (opts.redelivered ?? false) || attempt > 1 });
+      return;
+    } catch (err) {
+      if (final || !isRetryable(err)) throw err;
+      const delayMs = backoffDelay(attempt, err, policy);
+      opts.onRetry?.({ attempt, delayMs, err });
+      try {
+        await sleep(delayMs, opts.signal);
+      } catch {
+        throw new RetryAborted(err);
+      }
+    }
+  }
+}
+
+/** setTimeout as a promise that rejects when `signal` aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
