@@ -10,14 +10,15 @@ import type { Lang } from '../../core/lang.ts';
 import type { StoredVector } from '../../core/ports.ts';
 import type { Analyzer } from '../encoder/featurize.ts';
 import type { EncoderMeta } from '../encoder/meta.ts';
-import { createOnnxEncoder, type OnnxEncoder } from '../encoder/onnx-encoder.ts';
+import { createOnnxEncoder } from '../encoder/onnx-encoder.ts';
+import { encodeTexts, trainedEmbedder, type TextEmbedder } from './embedder.ts';
 import { trainModel, type TrainModelOptions, type TrainProgress } from '../encoder/train-model.ts';
 import { corpusGroups, kbGroups, type CorpusLike } from '../encoder/training-data.ts';
 import { coveredServices, DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type CalibrationQuery, type SplitOptions } from './calibration-split.ts';
 import { createDenseIndex } from './dense-index.ts';
 import { fitCalibrator, scoreQueries } from './fit-calibrator.ts';
 import { createHybridScorer } from './hybrid-scorer.ts';
-import { entryTexts, type EntryText } from './kb-texts.ts';
+import { entryTexts } from './kb-texts.ts';
 import { createLexicalIndex } from './lexical-index.ts';
 import type { LogisticModel } from './logistic.ts';
 import type { ScoredCandidate } from './scorer.ts';
@@ -50,24 +51,36 @@ export interface FittedRetrieval {
   seconds: { train: number; calibrate: number; encode: number; total: number };
 }
 
-/** Encodes entry texts in chunks through the runtime. */
-export async function encodeTexts(encoder: OnnxEncoder, texts: readonly EntryText[]): Promise<StoredVector[]> {
-  const out: StoredVector[] = [];
-  for (let i = 0; i < texts.length; i += 256) {
-    const chunk = texts.slice(i, i + 256);
-    const vectors = await encoder.encodeWithLang(chunk.map((t) => t.text), chunk.map((t) => t.lang));
-    chunk.forEach((t, j) => out.push({ faqId: t.faqId, lang: t.lang, field: t.field, vector: vectors[j]! }));
-  }
-  return out;
+/** The calibrated confidence for an embedder, fitted on a split (see calibration-split.ts). */
+export async function calibrateHybrid(
+  split: { trainEntries: readonly KbEntry[]; positives: CalibrationQuery[]; heldOutServices: readonly string[] },
+  corpus: readonly CorpusLike[],
+  embedder: TextEmbedder,
+  analyzer: Analyzer,
+): Promise<{ model: LogisticModel; covered: Set<string>; queries: CalibrationQuery[]; scored: ScoredCandidate[][] }> {
+  const trainTexts = entryTexts(split.trainEntries);
+  const scorer = createHybridScorer({
+    dense: createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim),
+    lexical: createLexicalIndex(trainTexts, analyzer),
+    embed: async (text: string, lang: Lang | undefined) => (await embedder.embedQueries([text], [lang]))[0]!,
+  });
+  const oosAll = outOfScopeQueries(corpus, split.heldOutServices);
+  const oosScored = await scoreQueries(scorer, oosAll);
+  const denseTop = oosScored.map((c) => [...c].sort((a, b) => b.features[0]! - a.features[0]!)[0]?.faqId ?? null);
+  const covered = coveredServices(oosAll, denseTop);
+  const keep = oosAll.map((q) => !covered.has(q.source.replace(/^corpus:/, '')));
+  const posScored = await scoreQueries(scorer, split.positives);
+  const queries = [...split.positives, ...oosAll.filter((_, i) => keep[i])];
+  const scored = [...posScored, ...oosScored.filter((_, i) => keep[i])];
+  return { model: fitCalibrator(scorer, queries, scored), covered, queries, scored };
 }
 
 export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly CorpusLike[], analyzer: Analyzer, opts: FitOptions): Promise<FittedRetrieval> {
   const t0 = performance.now();
   const split = { ...DEFAULT_SPLIT, seed: opts.seed, ...opts.split };
   const s = makeCalibrationSplit(entries, corpus, split);
-  const trainTexts = entryTexts(s.trainEntries);
   const trained = trainModel(
-    { corpus: corpusGroups(s.trainCorpus), kb: kbGroups(trainTexts) },
+    { corpus: corpusGroups(s.trainCorpus), kb: kbGroups(entryTexts(s.trainEntries)) },
     analyzer,
     { seed: opts.seed, ...opts.train },
     opts.onProgress,
@@ -76,34 +89,19 @@ export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly
   const encoder = await createOnnxEncoder({ onnx: trained.onnx, meta: trained.meta }, analyzer, { intraOpNumThreads: opts.intraOpNumThreads });
   try {
     opts.onProgress?.({ phase: 'calibrate', done: 0, total: 1 });
-    const embed = async (text: string, lang: Lang | undefined) => (await encoder.encodeWithLang([text], [lang]))[0]!;
-    const calVectors = await encodeTexts(encoder, trainTexts);
-    const scorer = createHybridScorer({
-      dense: createDenseIndex(calVectors, encoder.dim),
-      lexical: createLexicalIndex(trainTexts, analyzer),
-      embed,
-    });
-    const oosAll = outOfScopeQueries(corpus, s.heldOutServices);
-    const oosScored = await scoreQueries(scorer, oosAll);
-    const covered = coveredServices(oosAll, oosScored.map((c) => [...c].sort((a, b) => b.features[0]! - a.features[0]!)[0]?.faqId ?? null));
-    const keep = oosAll.map((q) => !covered.has(q.source.replace(/^corpus:/, '')));
-    const oos = oosAll.filter((_, i) => keep[i]);
-    const posScored = await scoreQueries(scorer, s.positives);
-    const queries = [...s.positives, ...oos];
-    const scored = [...posScored, ...oosScored.filter((_, i) => keep[i])];
-    const model = fitCalibrator(scorer, queries, scored);
+    const embedder = trainedEmbedder(encoder);
+    const cal = await calibrateHybrid(s, corpus, embedder, analyzer);
     const t2 = performance.now();
     opts.onProgress?.({ phase: 'calibrate', done: 1, total: 1 });
-    const allTexts = entryTexts(entries);
-    const vectors = await encodeTexts(encoder, allTexts);
+    const vectors = await encodeTexts(embedder, entryTexts(entries));
     const t3 = performance.now();
     const calibration: CalibrationMeta = {
-      model,
+      model: cal.model,
       split,
       heldOutServices: s.heldOutServices,
-      coveredServices: [...covered].sort(),
+      coveredServices: [...cal.covered].sort(),
       positives: s.positives.length,
-      negatives: oos.length,
+      negatives: cal.queries.length - s.positives.length,
     };
     const meta: EncoderMeta = { ...trained.meta, calibration: calibration as unknown as Record<string, unknown> };
     return {
@@ -111,7 +109,7 @@ export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly
       meta,
       vectors,
       calibration,
-      calibrationData: { queries, scored },
+      calibrationData: { queries: cal.queries, scored: cal.scored },
       seconds: { train: (t1 - t0) / 1000, calibrate: (t2 - t1) / 1000, encode: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
     };
   } finally {

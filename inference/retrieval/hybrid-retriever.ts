@@ -9,17 +9,13 @@ import type { KbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
 import type { KnowledgeBase, Logger, Retriever, StoredVector } from '../../core/ports.ts';
 import type { Analyzer } from '../encoder/featurize.ts';
-import type { OnnxEncoder } from '../encoder/onnx-encoder.ts';
 import { createDenseIndex } from './dense-index.ts';
-import { encodeTexts } from './fit-retrieval.ts';
+import { encodeTexts, type TextEmbedder } from './embedder.ts';
 import { createHybridScorer } from './hybrid-scorer.ts';
 import { entryTexts } from './kb-texts.ts';
 import { createLexicalIndex } from './lexical-index.ts';
 import type { LogisticModel } from './logistic.ts';
 import { calibrate, type CandidateScorer } from './scorer.ts';
-
-/** Anything that embeds texts with their languages (the trained or a pretrained encoder). */
-export type TextEmbedder = Pick<OnnxEncoder, 'dim' | 'encodeWithLang'>;
 
 /** Builds the scorer for a fixed set of entries; stored vectors are used when they cover every text. */
 export async function buildHybridScorer(
@@ -33,11 +29,11 @@ export async function buildHybridScorer(
   const reuse = texts.every((t) => byKey.get(`${t.faqId}\u0000${t.lang}\u0000${t.field}`)?.vector.length === encoder.dim);
   const vectors = reuse
     ? texts.map((t) => byKey.get(`${t.faqId}\u0000${t.lang}\u0000${t.field}`)!)
-    : await encodeTexts(encoder as OnnxEncoder, texts);
+    : await encodeTexts(encoder, texts);
   const scorer = createHybridScorer({
     dense: createDenseIndex(vectors, encoder.dim),
     lexical: createLexicalIndex(texts, analyzer),
-    embed: async (text: string, lang: Lang | undefined) => (await encoder.encodeWithLang([text], [lang]))[0]!,
+    embed: async (text: string, lang: Lang | undefined) => (await encoder.embedQueries([text], [lang]))[0]!,
   });
   return Object.assign(scorer, { textCount: texts.length });
 }

@@ -1,0 +1,212 @@
+/**
+ * Kömek's inference layer for one worker: the language detector, the trained (or a deployer's
+ * pretrained) encoder loaded once, and the hybrid retriever kept in sync with the knowledge base.
+ *
+ * Model policy: a worker loads the newest stored `komek-hashed-v1` model. When its knowledge-base
+ * version is the current one it is used as is (with its stored vectors). When there is none, the
+ * worker trains before answering (the demo knowledge base trains in well under a minute). When it
+ * is older than the knowledge base, the worker answers with it at once — new and changed entries
+ * are embedded by it immediately — and retrains in the background, swapping the new model in
+ * when it is saved.
+ */
+import type { Thresholds } from '../core/decide.ts';
+import type { KbEntry } from '../core/kb.ts';
+import type { KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever, StoredModel } from '../core/ports.ts';
+import { loadCorpus } from './corpus/load-corpus.ts';
+import type { Analyzer } from './encoder/featurize.ts';
+import { MODEL_KIND, parseEncoderMeta } from './encoder/meta.ts';
+import { createOnnxEncoder } from './encoder/onnx-encoder.ts';
+import type { TrainProgress } from './encoder/train-model.ts';
+import type { CorpusLike } from './encoder/training-data.ts';
+import { createLanguageDetector } from './language.ts';
+import { createPretrainedEncoder } from './pretrained/pretrained-encoder.ts';
+import { calibrateHybrid, fitRetrieval, type CalibrationMeta } from './retrieval/fit-retrieval.ts';
+import { encoderEmbedder, trainedEmbedder, type TextEmbedder } from './retrieval/embedder.ts';
+import { createHybridRetriever, type HybridRetriever } from './retrieval/hybrid-retriever.ts';
+import { DEFAULT_SPLIT, makeCalibrationSplit } from './retrieval/calibration-split.ts';
+import type { LogisticModel } from './retrieval/logistic.ts';
+import { DEFAULT_THRESHOLDS } from './retrieval/thresholds.ts';
+import { analyze } from './text/index.ts';
+
+export { DEFAULT_THRESHOLDS } from './retrieval/thresholds.ts';
+export { MODEL_KIND } from './encoder/meta.ts';
+
+export interface InferenceOptions {
+  /** onnxruntime intra-op threads per session (default 1). */
+  intraOpNumThreads?: number;
+  /** A pretrained ONNX sentence encoder folder (EMBEDDING_MODEL_DIR): no training then. */
+  modelDir?: string;
+  /** Training seed (default 42). */
+  seed?: number;
+  /** How often retrieval checks the knowledge-base version, ms (default 5000). */
+  checkEveryMs?: number;
+  /** Corpus source (default: the project's corpus); tests pass a small one. */
+  corpus?: () => Promise<CorpusLike[]>;
+  /** Text analyser (default: inference/text's `analyze`). */
+  analyzer?: Analyzer;
+  /** Training option overrides (tests use fewer epochs). */
+  train?: Parameters<typeof fitRetrieval>[3]['train'];
+}
+
+export interface InferenceDeps {
+  kb: KnowledgeBase;
+  models: ModelStore;
+  logger: Logger;
+  options?: InferenceOptions;
+}
+
+export interface TrainResult {
+  modelId: string;
+  kbVersion: number;
+  seconds: number;
+}
+
+export interface KomekInference {
+  retriever: Retriever;
+  detector: LanguageDetector;
+  thresholds: Thresholds;
+  /** Trains on the current knowledge base, stores model and vectors, and switches to them. */
+  train(opts?: { onProgress?: (p: TrainProgress) => void }): Promise<TrainResult>;
+  /** Loads the current model (training first when there is none); see the policy above. */
+  ensureCurrent(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Loaded {
+  retriever: HybridRetriever;
+  modelKbVersion: number;
+  close(): Promise<void>;
+}
+
+export function createInference(deps: InferenceDeps): KomekInference {
+  const opts = deps.options ?? {};
+  const analyzer = opts.analyzer ?? analyze;
+  const seed = opts.seed ?? 42;
+  const log = deps.logger.child({ component: 'inference' });
+  const corpus = opts.corpus ?? loadCorpus;
+  let loaded: Loaded | null = null;
+  let loading: Promise<void> | null = null;
+  let training: Promise<TrainResult> | null = null;
+  let closed = false;
+
+  async function swap(next: Loaded): Promise<void> {
+    const previous = loaded;
+    loaded = next;
+    await previous?.close();
+  }
+
+  function retrieverFor(embedder: TextEmbedder, calibration: LogisticModel, stored?: { kbVersion: number; vectors: Awaited<ReturnType<ModelStore['vectors']>> }): HybridRetriever {
+    return createHybridRetriever({ kb: deps.kb, encoder: embedder, analyzer, calibration, logger: log, stored, checkEveryMs: opts.checkEveryMs });
+  }
+
+  async function loadStored(model: StoredModel): Promise<void> {
+    const meta = parseEncoderMeta(model.meta);
+    const calibration = (meta.calibration as unknown as CalibrationMeta | undefined)?.model;
+    if (!calibration) throw new Error(`model ${model.id} has no calibration in its meta`);
+    const encoder = await createOnnxEncoder(model, analyzer, { intraOpNumThreads: opts.intraOpNumThreads });
+    try {
+      const vectors = await deps.models.vectors(model.id);
+      const retriever = retrieverFor(trainedEmbedder(encoder), calibration, { kbVersion: model.kbVersion, vectors });
+      await retriever.refresh();
+      await swap({ retriever, modelKbVersion: model.kbVersion, close: () => encoder.close() });
+      log.info({ modelId: model.id, kbVersion: model.kbVersion }, 'encoder loaded');
+    } catch (err) {
+      await encoder.close();
+      throw err;
+    }
+  }
+
+  async function loadPretrained(dir: string): Promise<void> {
+    const encoder = await createPretrainedEncoder(dir, { intraOpNumThreads: opts.intraOpNumThreads });
+    try {
+      const embedder = encoderEmbedder(encoder);
+      const entries = await deps.kb.list({ enabledOnly: true });
+      const kbVersion = await deps.kb.version();
+      // No training: all corpus services are out-of-scope material (minus those the knowledge base covers).
+      const all = await corpus();
+      const split = makeCalibrationSplit(entries, all, { ...DEFAULT_SPLIT, seed, heldOutServiceShare: 1 });
+      const cal = await calibrateHybrid(split, all, embedder, analyzer);
+      const retriever = retrieverFor(embedder, cal.model);
+      await retriever.refresh();
+      await swap({ retriever, modelKbVersion: kbVersion, close: () => encoder.close() });
+      log.info({ dir, kbVersion }, 'pretrained encoder loaded');
+    } catch (err) {
+      await encoder.close();
+      throw err;
+    }
+  }
+
+  async function train(trainOpts: { onProgress?: (p: TrainProgress) => void } = {}): Promise<TrainResult> {
+    if (opts.modelDir) throw new Error('a pretrained encoder is configured (EMBEDDING_MODEL_DIR): nothing to train');
+    training ??= (async () => {
+      const started = performance.now();
+      const kbVersion = await deps.kb.version();
+      const entries: KbEntry[] = await deps.kb.list({ enabledOnly: true });
+      const fit = await fitRetrieval(entries, await corpus(), analyzer, {
+        seed,
+        train: opts.train,
+        intraOpNumThreads: opts.intraOpNumThreads,
+        onProgress: trainOpts.onProgress,
+      });
+      trainOpts.onProgress?.({ phase: 'save', done: 0, total: 1 });
+      const saved = await deps.models.save({ kind: MODEL_KIND, kbVersion, onnx: fit.onnx, meta: fit.meta });
+      await deps.models.saveVectors(saved.id, fit.vectors);
+      trainOpts.onProgress?.({ phase: 'save', done: 1, total: 1 });
+      if (!closed) await loadStored(saved);
+      const seconds = (performance.now() - started) / 1000;
+      log.info({ modelId: saved.id, kbVersion, seconds, fit: fit.seconds, entries: entries.length }, 'encoder trained');
+      return { modelId: saved.id, kbVersion, seconds };
+    })().finally(() => {
+      training = null;
+    });
+    return training;
+  }
+
+  async function ensureCurrent(): Promise<void> {
+    if (closed) throw new Error('inference is closed');
+    loading ??= (async () => {
+      if (opts.modelDir) {
+        if (!loaded) await loadPretrained(opts.modelDir);
+        return;
+      }
+      const version = await deps.kb.version();
+      if (loaded && loaded.modelKbVersion === version) return;
+      const latest = await deps.models.latest(MODEL_KIND);
+      if (!latest) {
+        log.info({ kbVersion: version }, 'no trained encoder yet: training now');
+        await train();
+        return;
+      }
+      if (!loaded || loaded.modelKbVersion !== latest.kbVersion) await loadStored(latest);
+      if (latest.kbVersion !== version && !training) {
+        log.info({ modelKbVersion: latest.kbVersion, kbVersion: version }, 'knowledge base changed since training: retraining in the background');
+        train().catch((err: unknown) => log.error({ err }, 'background training failed'));
+      }
+    })().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
+  const retriever: Retriever = {
+    async retrieve(text, retrieveOpts) {
+      if (!loaded) await ensureCurrent();
+      return loaded!.retriever.retrieve(text, retrieveOpts);
+    },
+  };
+
+  return {
+    retriever,
+    detector: createLanguageDetector(),
+    thresholds: DEFAULT_THRESHOLDS,
+    train,
+    ensureCurrent,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await training?.catch(() => undefined);
+      await loaded?.close();
+      loaded = null;
+    },
+  };
+}
