@@ -1,0 +1,39 @@
+/**
+ * The in-memory lexical baselines `komek eval` prints beside the hybrid retriever: BM25 over
+ * words and over character trigrams. Each gets its confidence calibrated on the same split the
+ * hybrid model was calibrated on, so "out of scope not answered" compares like with like.
+ */
+import type { Thresholds } from '../../core/decide.ts';
+import type { KbEntry } from '../../core/kb.ts';
+import type { Analyzer } from '../encoder/featurize.ts';
+import type { CorpusLike } from '../encoder/training-data.ts';
+import { DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type SplitOptions } from '../retrieval/calibration-split.ts';
+import { fitCalibrator, scoreQueries } from '../retrieval/fit-calibrator.ts';
+import { entryTexts } from '../retrieval/kb-texts.ts';
+import { createLexicalIndex } from '../retrieval/lexical-index.ts';
+import { createLexicalScorer } from '../retrieval/lexical-scorer.ts';
+import { calibratedRetriever } from '../retrieval/scorer.ts';
+import type { EvalSystem } from './run-eval.ts';
+
+export async function lexicalBaselines(
+  entries: readonly KbEntry[],
+  corpus: readonly CorpusLike[],
+  analyzer: Analyzer,
+  thresholds: Thresholds,
+  calibration: { split?: SplitOptions; heldOutServices?: string[]; coveredServices?: string[] } = {},
+): Promise<EvalSystem[]> {
+  const split = makeCalibrationSplit(entries, corpus, calibration.split ?? DEFAULT_SPLIT);
+  const calIndex = createLexicalIndex(entryTexts(split.trainEntries), analyzer);
+  const fullIndex = createLexicalIndex(entryTexts(entries), analyzer);
+  const queries = [
+    ...split.positives,
+    ...outOfScopeQueries(corpus, calibration.heldOutServices ?? split.heldOutServices, new Set(calibration.coveredServices ?? [])),
+  ];
+  const systems: EvalSystem[] = [];
+  for (const mode of ['words', 'trigrams'] as const) {
+    const calScorer = createLexicalScorer(calIndex, mode);
+    const model = fitCalibrator(calScorer, queries, await scoreQueries(calScorer, queries));
+    systems.push({ name: `bm25-${mode}`, retriever: calibratedRetriever(createLexicalScorer(fullIndex, mode), model), thresholds });
+  }
+  return systems;
+}
