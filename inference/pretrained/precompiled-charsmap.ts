@@ -10,6 +10,20 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Characters that can join a neighbour into one grapheme cluster: marks and other extenders,
+ * ZWJ, spacing marks, prepended marks, CR (of CR LF), Hangul jamo and syllables, regional
+ * indicators and emoji. Text without any of them needs no grapheme segmentation, which is by
+ * far the slowest step otherwise.
+ */
+const MAY_CLUSTER = new RegExp(
+  '[\\p{Grapheme_Extend}\\p{Mc}\\u200c\\u200d\\r\\u0e33\\u0eb3\\u0600-\\u0605\\u06dd\\u070f\\u0890\\u0891' +
+    '\\u08e2\\u0d4e\\u1100-\\u11ff\\ua960-\\ua97f\\uac00-\\ud7a3\\ud7b0-\\ud7ff\\p{Regional_Indicator}' +
+    '\\p{Extended_Pictographic}\\u{110bd}\\u{110cd}\\u{111c2}\\u{111c3}\\u{1193f}\\u{11941}\\u{11a3a}' +
+    '\\u{11a84}-\\u{11a89}\\u{11d46}\\u{11f02}]',
+  'u',
+);
+
 function hasLeaf(unit: number): boolean {
   return ((unit >>> 8) & 1) === 1;
 }
@@ -70,28 +84,57 @@ export function parseCharsmap(blob: Uint8Array): Charsmap {
     return cached;
   }
 
+  // Reused for every lookup: a charsmap runs over every character of every text.
+  let scratch = new Uint8Array(64);
   function transform(chunk: string): string | undefined {
-    const index = firstPrefixValue(encoder.encode(chunk));
+    if (chunk.length * 3 > scratch.length) scratch = new Uint8Array(chunk.length * 3);
+    const { written } = encoder.encodeInto(chunk, scratch);
+    const index = firstPrefixValue(scratch.subarray(0, written));
     return index === undefined ? undefined : replacementAt(index);
+  }
+
+  // One code point always normalises the same way; the set of them in real text is small.
+  const byCodePoint = new Map<number, string>();
+  function mapChar(ch: string): string {
+    const cp = ch.codePointAt(0)!;
+    let out = byCodePoint.get(cp);
+    if (out === undefined) {
+      out = transform(ch) ?? ch;
+      byCodePoint.set(cp, out);
+    }
+    return out;
   }
 
   const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+  function normalizeGraphemes(text: string): string {
+    let out = '';
+    for (const { segment } of graphemes.segment(text)) {
+      const cp = segment.codePointAt(0)!;
+      if (segment.length === (cp > 0xffff ? 2 : 1)) {
+        out += mapChar(segment);
+        continue;
+      }
+      // Whole grapheme first when it is short (under 6 UTF-8 bytes), else code point by code
+      // point: the library's (and SentencePiece's) rule, odd as it looks.
+      if (encoder.encode(segment).length < 6) {
+        const whole = transform(segment);
+        if (whole !== undefined) {
+          out += whole;
+          continue;
+        }
+      }
+      for (const ch of segment) out += mapChar(ch);
+    }
+    return out;
+  }
+
   return {
     normalize(text: string): string {
+      if (MAY_CLUSTER.test(text)) return normalizeGraphemes(text);
+      // Every code point is a grapheme of its own here, so segmenting would change nothing.
       let out = '';
-      for (const { segment } of graphemes.segment(text)) {
-        // Whole grapheme first when it is short (under 6 UTF-8 bytes), else code point by code
-        // point: the library's (and SentencePiece's) rule, odd as it looks.
-        if (encoder.encode(segment).length < 6) {
-          const whole = transform(segment);
-          if (whole !== undefined) {
-            out += whole;
-            continue;
-          }
-        }
-        for (const ch of segment) out += transform(ch) ?? ch;
-      }
+      for (const ch of text) out += mapChar(ch);
       return out;
     },
   };
