@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { PretrainedModelError } from '../../inference/pretrained/errors.ts';
 import { buildNormalizer } from '../../inference/pretrained/normalizers.ts';
 import { parseCharsmap } from '../../inference/pretrained/precompiled-charsmap.ts';
@@ -159,6 +160,31 @@ describe('precompiled charsmap', () => {
 
   it('matches a whole grapheme cluster when one rule covers it', () => {
     assert.equal(cm.normalize('cafe\u0301'), 'café');
+  });
+
+  it('gives the same text with or without the no-cluster shortcut (property)', () => {
+    const rules: Record<string, string> = { 'Ａ': 'A', 'ﬁ': 'fi', 'e\u0301': 'é', '\r\n': '<crlf>', '\u00a0': ' ', '한': 'h', 'ж': 'Ж' };
+    const charsmap = parseCharsmap(buildCharsmap(rules));
+    const keys = Object.keys(rules).sort((a, b) => a.length - b.length);
+    const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
+    // The library's algorithm, always segmenting into graphemes.
+    const reference = (text: string) => {
+      let out = '';
+      for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+        const rule = utf8Length(segment) < 6 ? keys.find((k) => segment.startsWith(k)) : undefined;
+        if (rule !== undefined) out += rules[rule];
+        else for (const ch of segment) out += rules[ch] ?? ch;
+      }
+      return out;
+    };
+    const alphabet = ['a', 'e', '\u0301', 'Ａ', 'ﬁ', '\r', '\n', '😀', '\u200d', '👍', '\u{1F3FD}', 'ж', 'ә', ' ', '\u00a0', '한', '\u1100', '\u1161'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }), (chars) => {
+        const text = chars.join('');
+        assert.equal(charsmap.normalize(text), reference(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects a blob whose trie does not fit', () => {
