@@ -9,10 +9,11 @@ import { buildServices, type AppServices } from './services.ts';
 import { askCommand } from './commands/ask.ts';
 import { kbCommand } from './commands/kb.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { operatorCommand } from './commands/operator.ts';
 import { startCommand } from './commands/start.ts';
 import { retentionCommand } from './commands/retention.ts';
 
-export const COMMANDS: Command[] = [startCommand, migrateCommand, kbCommand, askCommand, retentionCommand];
+export const COMMANDS: Command[] = [startCommand, migrateCommand, kbCommand, askCommand, retentionCommand, operatorCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
