@@ -1,0 +1,85 @@
+/**
+ * Chooses decision thresholds from calibration data (never from a development set).
+ *
+ * 1. answer and margin: the highest accuracy — answerable questions answered with the right
+ *    entry plus out-of-scope questions not answered, over all questions — among settings that
+ *    leave at least `minRejection` of out-of-scope questions unanswered;
+ * 2. clarify (≤ answer): the most answerable questions whose entry is answered or offered, among
+ *    settings where at least `minRejection` of out-of-scope questions still reach the fallback.
+ *
+ * Run as a script to reproduce DEFAULT_THRESHOLDS: it fits the retrieval stack on each demo
+ * knowledge-base part (the calibration split of that fit is the data) and sweeps the union.
+ */
+import type { Decision, Thresholds } from '../../core/decide.ts';
+import type { Candidate } from '../../core/ports.ts';
+
+export interface SweepCase {
+  /** Right entry, or null when out of scope. */
+  faqId: string | null;
+  /** Calibrated candidates, best first. */
+  candidates: Candidate[];
+}
+
+export interface SweepResult {
+  thresholds: Thresholds;
+  accuracy: number;
+  rejection: number;
+  fallbackRejection: number;
+  offered: number;
+}
+
+type DecideFn = (candidates: Candidate[], thresholds: Thresholds) => Decision;
+
+function grid(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to + 1e-9; v += step) out.push(Math.round(v * 1000) / 1000);
+  return out;
+}
+
+export function sweepThresholds(cases: readonly SweepCase[], decide: DecideFn, minRejection = 0.9): SweepResult {
+  const answerable = cases.filter((c) => c.faqId !== null);
+  const oos = cases.filter((c) => c.faqId === null);
+  const rate = (n: number, d: number) => (d === 0 ? 1 : n / d);
+  function measure(t: Thresholds) {
+    let right = 0;
+    let offered = 0;
+    for (const c of answerable) {
+      const d = decide(c.candidates, t);
+      if (d.action === 'answer' && d.faqId === c.faqId) right++;
+      if ((d.action === 'answer' && d.faqId === c.faqId) || (d.action === 'clarify' && d.choices.includes(c.faqId!))) offered++;
+    }
+    let rejected = 0;
+    let fallback = 0;
+    for (const c of oos) {
+      const d = decide(c.candidates, t);
+      if (d.action !== 'answer') rejected++;
+      if (d.action === 'fallback') fallback++;
+    }
+    return {
+      accuracy: (right + rejected) / Math.max(1, cases.length),
+      rejection: rate(rejected, oos.length),
+      fallbackRejection: rate(fallback, oos.length),
+      offered: rate(offered, answerable.length),
+    };
+  }
+  let best: SweepResult | null = null;
+  for (const answer of grid(0.05, 0.95, 0.025)) {
+    for (const margin of grid(0, 0.4, 0.025)) {
+      // clarify = answer here: step 1 judges answering only.
+      const t = { answer, clarify: answer, margin };
+      const m = measure(t);
+      if (m.rejection < minRejection) continue;
+      if (!best || m.accuracy > best.accuracy + 1e-12) best = { thresholds: t, ...m };
+    }
+  }
+  if (!best) throw new Error(`no thresholds reach ${minRejection * 100}% out-of-scope rejection on this data`);
+  let chosen: SweepResult = best;
+  // From high to low, so among equals the highest clarify (fewest needless choices) wins.
+  for (const clarify of grid(0.025, best.thresholds.answer, 0.025).reverse()) {
+    const t = { ...best.thresholds, clarify };
+    const m = measure(t);
+    if (m.fallbackRejection < minRejection || m.rejection < minRejection) continue;
+    if (m.offered > chosen.offered + 1e-12) chosen = { thresholds: t, ...m };
+  }
+  return chosen;
+}
