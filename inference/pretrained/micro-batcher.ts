@@ -1,50 +1,105 @@
 /**
- * Joins concurrent requests into one model run. Many chats asking at once each want a few
- * vectors; one ONNX run over all of them costs little more than a run over one. Requests made
- * in the same tick, or while a run is in flight, go into the next run; runs never overlap.
+ * Joins concurrent requests into model runs. Many chats asking at once each want a vector or
+ * two; one ONNX run over all of them costs little more than a run over one. Requests made in the
+ * same tick, or while a run is in flight, go into the next run; runs never overlap.
+ *
+ * A run holds at most `maxItems` items, so a large request (indexing a whole knowledge base) is
+ * spread over several runs, and `high` priority items (a citizen's question) are taken before
+ * `low` ones: a question waits for at most one run of indexing, not for all of it.
  */
 
-interface Pending<I, O> {
+export type Priority = 'high' | 'low';
+
+interface Request<I, O> {
   items: I[];
+  outputs: O[];
+  /** Items not yet handed to a run. */
+  next: number;
+  /** Items handed out whose outputs have not come back. */
+  pending: number;
+  done: boolean;
   resolve(out: O[]): void;
   reject(err: unknown): void;
 }
 
+interface Slice<I, O> {
+  request: Request<I, O>;
+  from: number;
+  count: number;
+}
+
 export interface MicroBatcher<I, O> {
   /** Resolves with one output per item, in order. */
-  submit(items: I[]): Promise<O[]>;
+  submit(items: I[], opts?: { priority?: Priority }): Promise<O[]>;
   /** Resolves when nothing is queued or running. */
   drain(): Promise<void>;
 }
 
 /**
- * `run` receives the items of every request gathered for one run and must return one output
- * per item, in order. If it throws, every request of that run is rejected with the error; later
- * requests still run.
+ * `run` receives the items gathered for one run and must return one output per item, in
+ * order. If it throws, every request with items in that run is rejected (its other items are
+ * dropped); other requests go on.
  */
-export function createMicroBatcher<I, O>(run: (items: I[]) => Promise<O[]>): MicroBatcher<I, O> {
-  let queue: Array<Pending<I, O>> = [];
+export function createMicroBatcher<I, O>(
+  run: (items: I[]) => Promise<O[]>,
+  opts: { maxItems?: number } = {},
+): MicroBatcher<I, O> {
+  const maxItems = Math.max(1, opts.maxItems ?? 64);
+  const queues: Record<Priority, Array<Request<I, O>>> = { high: [], low: [] };
   let running: Promise<void> | undefined;
 
-  async function runQueued(): Promise<void> {
-    // Let the rest of this tick's callers join the batch.
-    await new Promise<void>((r) => setImmediate(r));
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      const items = batch.flatMap((p) => p.items);
-      try {
-        const out = await run(items);
-        if (out.length !== items.length) throw new Error(`batch run returned ${out.length} outputs for ${items.length} inputs`);
-        let at = 0;
-        for (const p of batch) {
-          p.resolve(out.slice(at, at + p.items.length));
-          at += p.items.length;
-        }
-      } catch (err) {
-        for (const p of batch) p.reject(err);
+  function takeSlices(): Array<Slice<I, O>> {
+    const slices: Array<Slice<I, O>> = [];
+    let room = maxItems;
+    for (const priority of ['high', 'low'] as const) {
+      const queue = queues[priority];
+      while (room > 0 && queue.length > 0) {
+        const request = queue[0]!;
+        const count = Math.min(room, request.items.length - request.next);
+        slices.push({ request, from: request.next, count });
+        request.next += count;
+        request.pending += count;
+        room -= count;
+        if (request.next === request.items.length) queue.shift();
       }
     }
+    return slices;
+  }
+
+  function fail(request: Request<I, O>, err: unknown): void {
+    if (request.done) return;
+    request.done = true;
+    for (const queue of Object.values(queues)) {
+      const at = queue.indexOf(request);
+      if (at >= 0) queue.splice(at, 1);
+    }
+    request.reject(err);
+  }
+
+  async function runOnce(slices: Array<Slice<I, O>>): Promise<void> {
+    const items = slices.flatMap((s) => s.request.items.slice(s.from, s.from + s.count));
+    try {
+      const out = await run(items);
+      if (out.length !== items.length) throw new Error(`batch run returned ${out.length} outputs for ${items.length} inputs`);
+      let at = 0;
+      for (const s of slices) {
+        for (let k = 0; k < s.count; k++) s.request.outputs[s.from + k] = out[at++]!;
+        s.request.pending -= s.count;
+        const r = s.request;
+        if (!r.done && r.pending === 0 && r.next === r.items.length) {
+          r.done = true;
+          r.resolve(r.outputs);
+        }
+      }
+    } catch (err) {
+      for (const s of slices) fail(s.request, err);
+    }
+  }
+
+  async function runQueued(): Promise<void> {
+    // Let the rest of this tick's callers join the first run.
+    await new Promise<void>((r) => setImmediate(r));
+    for (let slices = takeSlices(); slices.length > 0; slices = takeSlices()) await runOnce(slices);
   }
 
   function start(): void {
@@ -52,15 +107,16 @@ export function createMicroBatcher<I, O>(run: (items: I[]) => Promise<O[]>): Mic
     running = runQueued().finally(() => {
       running = undefined;
       // A request queued between the loop's last check and now still needs a run.
-      if (queue.length > 0) start();
+      if (queues.high.length > 0 || queues.low.length > 0) start();
     });
   }
 
   return {
-    submit(items) {
+    submit(items, submitOpts = {}) {
       if (items.length === 0) return Promise.resolve([]);
       return new Promise<O[]>((resolve, reject) => {
-        queue.push({ items, resolve, reject });
+        const request: Request<I, O> = { items, outputs: new Array<O>(items.length), next: 0, pending: 0, done: false, resolve, reject };
+        queues[submitOpts.priority ?? 'high'].push(request);
         start();
       });
     },

@@ -22,7 +22,10 @@ export interface PretrainedEncoderOptions {
   passagePrefix?: string;
   /** Longest input in tokens, special tokens included (see `resolveMaxLength`). */
   maxLength?: number;
-  /** Most texts in one run (default 32); larger calls are split. */
+  /**
+   * Most texts in one run (default 32). Larger calls are spread over several runs, and queries
+   * go before passages waiting in the queue, so indexing does not hold up a citizen's question.
+   */
   maxBatchSize?: number;
 }
 
@@ -103,6 +106,8 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // onnxruntime's warnings (unused initializers and the like) mean nothing to a deployer.
+      logSeverityLevel: 3,
     });
   } catch (err) {
     throw new PretrainedModelError(`cannot load ${folder.modelPath}: ${(err as Error).message}`, folder.modelPath, 'invalid', { cause: err });
@@ -133,7 +138,7 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
     throw err;
   }
 
-  const batcher = createMicroBatcher<string, Float32Array>(runTexts);
+  const batcher = createMicroBatcher<string, Float32Array>(runTexts, { maxItems: maxBatch });
   let closing: Promise<void> | undefined;
 
   return {
@@ -151,7 +156,10 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
     async encode(texts, role) {
       if (closing) throw new PretrainedModelError(`the encoder of ${folder.dir} is closed`, folder.dir, 'closed');
       const prefix = role === 'query' ? prefixes.query : prefixes.passage;
-      return batcher.submit(texts.map((t) => prefix + t));
+      return batcher.submit(
+        texts.map((t) => prefix + t),
+        { priority: role === 'query' ? 'high' : 'low' },
+      );
     },
     close() {
       // Runs already queued finish first; only then is the native session released.

@@ -50,6 +50,64 @@ describe('createMicroBatcher', () => {
     assert.deepEqual(await batcher.submit([3]), [3]);
   });
 
+  it('spreads a large request over runs of at most maxItems', async () => {
+    const runs: number[][] = [];
+    const batcher = createMicroBatcher<number, number>(
+      async (items) => {
+        runs.push(items);
+        return items.map((x) => x * 10);
+      },
+      { maxItems: 3 },
+    );
+    const [a, b] = await Promise.all([batcher.submit([1, 2, 3, 4, 5]), batcher.submit([6, 7])]);
+    assert.deepEqual(a, [10, 20, 30, 40, 50]);
+    assert.deepEqual(b, [60, 70]);
+    assert.deepEqual(runs, [[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('takes high-priority items before low-priority ones already queued', async () => {
+    const runs: string[][] = [];
+    let release!: () => void;
+    const firstRunHeld = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const firstRunStarted = new Promise<void>((r) => (started = r));
+    const batcher = createMicroBatcher<string, string>(
+      async (items) => {
+        runs.push(items);
+        if (runs.length === 1) {
+          started();
+          await firstRunHeld;
+        }
+        return items;
+      },
+      { maxItems: 2 },
+    );
+    const indexing = batcher.submit(['p1', 'p2', 'p3', 'p4', 'p5', 'p6'], { priority: 'low' });
+    await firstRunStarted;
+    // The first run (p1, p2) is in flight; the question must go next, not after p6.
+    const question = batcher.submit(['q'], { priority: 'high' });
+    release();
+    assert.deepEqual(await question, ['q']);
+    assert.deepEqual(await indexing, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    assert.deepEqual(runs, [['p1', 'p2'], ['q', 'p3'], ['p4', 'p5'], ['p6']]);
+  });
+
+  it('drops the rest of a request whose run failed', async () => {
+    const runs: number[][] = [];
+    const batcher = createMicroBatcher<number, number>(
+      async (items) => {
+        runs.push(items);
+        if (items.includes(2)) throw new Error('bad item');
+        return items;
+      },
+      { maxItems: 2 },
+    );
+    const [failed, ok] = await Promise.allSettled([batcher.submit([1, 2, 3, 4]), batcher.submit([5])]);
+    assert.equal(failed.status, 'rejected');
+    assert.deepEqual(ok, { status: 'fulfilled', value: [5] });
+    assert.deepEqual(runs, [[1, 2], [5]]);
+  });
+
   it('reports a run that returns the wrong number of outputs', async () => {
     const batcher = createMicroBatcher<number, number>(async () => [1]);
     await assert.rejects(batcher.submit([1, 2]), /1 outputs for 2 inputs/);
