@@ -9,7 +9,7 @@ import { PretrainedModelError } from './errors.ts';
 import { createMicroBatcher } from './micro-batcher.ts';
 import { openModelFolder } from './model-folder.ts';
 import { resolveMaxLength, resolvePrefixes, type Prefixes } from './model-settings.ts';
-import { buildFeeds, planInputs, planOutput, type OutputPlan } from './onnx-io.ts';
+import { buildFeeds, planInputs, planOutput, type InputPlan, type OutputPlan } from './onnx-io.ts';
 import { l2Normalize, meanPool, rows } from './pooling.ts';
 import { loadTokenizer, type Encoding, type Tokenizer } from './tokenizer.ts';
 
@@ -84,6 +84,46 @@ function readVectors(tensor: ort.Tensor, output: OutputPlan, mask: Int32Array, m
   );
 }
 
+interface Runner {
+  session: ort.InferenceSession;
+  tokenizer: Tokenizer;
+  inputs: InputPlan[];
+  output: OutputPlan;
+  maxLength: number;
+  maxBatch: number;
+  modelPath: string;
+}
+
+/** Tokenizes, runs the graph chunk by chunk, pools and normalises: one vector per text. */
+function textRunner(r: Runner): (texts: string[]) => Promise<Float32Array[]> {
+  return async function runTexts(texts) {
+    const encodings = texts.map((t) => r.tokenizer.encode(t, { maxLength: r.maxLength }));
+    const out = new Array<Float32Array>(texts.length);
+    for (const chunk of chunkByLength(encodings, r.maxBatch)) {
+      const batch = r.tokenizer.pad(chunk.map((i) => encodings[i]!));
+      const result = await r.session.run(buildFeeds(ort, r.inputs, batch), [r.output.name]);
+      const vectors = readVectors(result[r.output.name]!, r.output, batch.attentionMask, r.modelPath);
+      chunk.forEach((i, k) => (out[i] = l2Normalize(vectors[k]!)));
+    }
+    return out;
+  };
+}
+
+async function openSession(modelPath: string, intraOpNumThreads: number | undefined): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(modelPath, {
+      ...(intraOpNumThreads !== undefined ? { intraOpNumThreads } : {}),
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      // onnxruntime's warnings (unused initializers and the like) mean nothing to a deployer.
+      logSeverityLevel: 3,
+    });
+  } catch (err) {
+    throw new PretrainedModelError(`cannot load ${modelPath}: ${(err as Error).message}`, modelPath, 'invalid', { cause: err });
+  }
+}
+
 /**
  * Opens a pretrained encoder folder (model.onnx + tokenizer.json, optionally config.json and
  * tokenizer_config.json) and returns an {@link Encoder} backed by one onnxruntime session.
@@ -98,39 +138,16 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
   const maxLength = resolveMaxLength(folder, tokenizer, opts.maxLength);
   const prefixes = resolvePrefixes(folder, opts);
   const maxBatch = Math.max(1, opts.maxBatchSize ?? 32);
+  const session = await openSession(folder.modelPath, opts.intraOpNumThreads);
 
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(folder.modelPath, {
-      ...(opts.intraOpNumThreads !== undefined ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      // onnxruntime's warnings (unused initializers and the like) mean nothing to a deployer.
-      logSeverityLevel: 3,
-    });
-  } catch (err) {
-    throw new PretrainedModelError(`cannot load ${folder.modelPath}: ${(err as Error).message}`, folder.modelPath, 'invalid', { cause: err });
-  }
-
-  async function runTexts(texts: string[]): Promise<Float32Array[]> {
-    const encodings = texts.map((t) => tokenizer.encode(t, { maxLength }));
-    const out = new Array<Float32Array>(texts.length);
-    for (const chunk of chunkByLength(encodings, maxBatch)) {
-      const batch = tokenizer.pad(chunk.map((i) => encodings[i]!));
-      const result = await session.run(buildFeeds(ort, inputs, batch), [output.name]);
-      const vectors = readVectors(result[output.name]!, output, batch.attentionMask, folder.modelPath);
-      chunk.forEach((i, k) => (out[i] = l2Normalize(vectors[k]!)));
-    }
-    return out;
-  }
-
-  let inputs: ReturnType<typeof planInputs>;
+  let runTexts: (texts: string[]) => Promise<Float32Array[]>;
+  let inputs: InputPlan[];
   let output: OutputPlan;
   let dim: number;
   try {
     inputs = planInputs(session, folder.modelPath);
     output = planOutput(session);
+    runTexts = textRunner({ session, tokenizer, inputs, output, maxLength, maxBatch, modelPath: folder.modelPath });
     // The graph may leave the hidden size symbolic; one tiny run tells it for certain.
     dim = output.declaredDim ?? (await runTexts(['dim']))[0]!.length;
   } catch (err) {
@@ -156,10 +173,8 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
     async encode(texts, role) {
       if (closing) throw new PretrainedModelError(`the encoder of ${folder.dir} is closed`, folder.dir, 'closed');
       const prefix = role === 'query' ? prefixes.query : prefixes.passage;
-      return batcher.submit(
-        texts.map((t) => prefix + t),
-        { priority: role === 'query' ? 'high' : 'low' },
-      );
+      const priority = role === 'query' ? 'high' : 'low';
+      return batcher.submit(texts.map((t) => prefix + t), { priority });
     },
     close() {
       // Runs already queued finish first; only then is the native session released.
