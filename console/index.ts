@@ -14,6 +14,8 @@ import { createOperatorCanned } from '../db/operator-canned.ts';
 import { createOperatorConversations } from '../db/operator-conversations.ts';
 import { createOperatorQueue } from '../db/operator-queue.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { insightRoutes } from './insight-routes.ts';
+import { kbRoutes } from './kb-routes.ts';
 import { logoutRoute, mountLogin } from './auth-routes.ts';
 import type { ConsoleContext, ConsoleRoute } from './context.ts';
 import { createLiveFeed } from './live-feed.ts';
@@ -38,6 +40,8 @@ export interface ConsoleDeps {
     /** Session lifetime (default 12 h: one shift). */
     sessionTtlMs?: number;
     throttle?: LoginThrottleOptions;
+    /** Time zone of the analytics' days (default Asia/Almaty; pass the office-hours zone). */
+    timezone?: string;
     /** Insert a few canned responses into an empty table (default true). */
     seedCanned?: boolean;
   };
@@ -81,7 +85,7 @@ export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
   const sessionTtlMs = deps.options?.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
   const ctx: ConsoleContext = { db: deps.db, kb: deps.kb, accounts, audit, canned, queue, actions, live, clock: deps.clock, logger, onKbChanged: deps.onKbChanged };
   const authDeps = { accounts, audit, throttle, guard, clock: deps.clock, logger, sessionTtlMs };
-  const routes: ConsoleRoute[] = [logoutRoute(authDeps), ...operatorRoutes(ctx), ...adminRoutes(ctx)];
+  const routes: ConsoleRoute[] = [logoutRoute(authDeps), ...operatorRoutes(ctx), ...adminRoutes(ctx), ...kbRoutes(ctx), ...insightRoutes(ctx, deps.options?.timezone ?? 'Asia/Almaty')];
 
   const app = new Hono<ConsoleEnv>();
   mountLogin(app, authDeps);

@@ -34,7 +34,7 @@ export function recordingSink(): OutboundSink & { sent: OutboundMessage[]; waitF
   };
 }
 
-export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['options'] = {}) {
+export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['options'] = {}, extra: Partial<Pick<ConsoleDeps, 'onKbChanged'>> = {}) {
   const db = test.database.db;
   const kb = createKbRepository(db);
   await kb.import(
@@ -57,6 +57,7 @@ export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['o
     config: { http: { port: 0, host: '127.0.0.1' } },
     clock: systemClock,
     options: { pollMs: 100, ...options },
+    ...extra,
   });
   await consoleMount.init();
   const pipeline = createPipeline({
