@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createBm25Index, charTrigrams } from '../../inference/retrieval/bm25.ts';
+import { createDenseIndex } from '../../inference/retrieval/dense-index.ts';
+import { firstSentence } from '../../inference/retrieval/kb-texts.ts';
+import { fitLogistic, predict } from '../../inference/retrieval/logistic.ts';
+
+test('BM25 ranks the document sharing the rarer query terms first', () => {
+  const index = createBm25Index([
+    ['как', 'получить', 'паспорт'],
+    ['как', 'получить', 'справку', 'о', 'несудимости'],
+    ['как', 'оформить', 'пенсию'],
+  ]);
+  const hits = index.search(['справку', 'как'], 10);
+  assert.equal(hits[0]![0], 1);
+  assert.equal(hits.length, 3, 'every document with a query term is scored');
+  assert.deepEqual(index.search(['нет'], 10), []);
+});
+
+test('character trigrams mark word edges', () => {
+  assert.deepEqual(charTrigrams('ab cd'), [' ab', 'ab ', 'b c', ' cd', 'cd ']);
+});
+
+test('dense index: best text per entry, same-language and cross-language scores, extra ids', () => {
+  const v = (...xs: number[]) => {
+    const a = Float32Array.from(xs);
+    const n = Math.hypot(...a);
+    return a.map((x) => x / n);
+  };
+  const index = createDenseIndex(
+    [
+      { faqId: 'a', lang: 'ru', vector: v(1, 0, 0) },
+      { faqId: 'a', lang: 'kk', vector: v(0.9, 0.1, 0) },
+      { faqId: 'b', lang: 'ru', vector: v(0, 1, 0) },
+      { faqId: 'c', lang: 'ru', vector: v(0, 0, 1) },
+    ],
+    3,
+  );
+  const hits = index.search(v(1, -0.2, 0), 'kk', 1, ['c']);
+  assert.equal(hits[0]!.faqId, 'a');
+  assert.ok(hits[0]!.any > hits[0]!.same, 'the Russian text is closer than the Kazakh one');
+  assert.equal(hits[1]!.faqId, 'c', 'an included id comes after the top hits');
+  assert.equal(hits[1]!.same, -1, 'c has no Kazakh text');
+});
+
+test('logistic calibration learns a monotone confidence', () => {
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const x = i / 200;
+    xs.push([x]);
+    ys.push(x > 0.5 ? (i % 10 === 0 ? 0 : 1) : i % 10 === 0 ? 1 : 0);
+  }
+  const m = fitLogistic(['x'], xs, ys);
+  assert.ok(predict(m, [0.9]) > 0.8);
+  assert.ok(predict(m, [0.1]) < 0.2);
+  assert.ok(Math.abs(predict(m, [0.5]) - 0.5) < 0.1);
+});
+
+test('first sentence of an answer', () => {
+  assert.equal(firstSentence('Подайте заявление в ЦОН. Срок 5 дней.'), 'Подайте заявление в ЦОН.');
+  assert.equal(firstSentence('Без точки'), 'Без точки');
+});
