@@ -11,9 +11,12 @@ import { kbCommand } from './commands/kb.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { operatorCommand } from './commands/operator.ts';
 import { startCommand } from './commands/start.ts';
+import { workerCommand } from './commands/worker.ts';
+import { botsCommand } from './commands/bots.ts';
+import { jobsCommand } from './commands/jobs.ts';
 import { retentionCommand } from './commands/retention.ts';
 
-export const COMMANDS: Command[] = [startCommand, migrateCommand, kbCommand, askCommand, retentionCommand, operatorCommand];
+export const COMMANDS: Command[] = [startCommand, workerCommand, botsCommand, jobsCommand, migrateCommand, kbCommand, askCommand, retentionCommand, operatorCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,34 +1,25 @@
 /**
- * `komek start`: everything in one process — HTTP server (web chat, console, webhooks), queue,
- * workers and channel adapters. Shuts down once on SIGINT/SIGTERM: stop intake, drain, close.
+ * `komek start`: everything in one process — HTTP server (web chat, webhooks, console), queues
+ * (in process, or BullMQ when REDIS_URL is set), workers and channel adapters. The small
+ * deployment and the embedded default. Shuts down once on SIGINT/SIGTERM: stop intake, drain,
+ * close.
  */
 import type { Command } from '../command.ts';
-import { createHttpApp, listen } from '../http.ts';
+import type { Mount } from '../http.ts';
+import { runRole } from '../runtime.ts';
+
+/** Routes of other parts (the operator console) are added here by the composition root. */
+export const START_MOUNTS: Mount[] = [];
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'run Kömek in one process: HTTP server, workers and channels',
-  usage: 'Usage: komek start\n\nServes HTTP on HOST:PORT (default 127.0.0.1:3000).',
-  async run(ctx) {
-    const services = await ctx.services();
-    const { config, logger } = services;
-    await services.inference.ensureCurrent();
-    const app = createHttpApp({ logger, ready: () => services.database.ping(), mounts: [services.metrics.mount()] });
-    const server = await listen(app, config.http.port, config.http.host);
-    ctx.stdout.write(`Kömek is running at ${server.url}\n`);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
-        resolve();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
-    await server.close();
-    await services.close();
-    return 0;
-  },
+  summary: 'run Kömek in one process: HTTP server and web chat, workers and channels',
+  usage: [
+    'Usage: komek start',
+    '',
+    'Serves the web chat and HTTP routes on HOST:PORT (default 127.0.0.1:3000), runs the workers',
+    'and the enabled channels (Telegram when TELEGRAM_BOT_TOKEN is set). Without REDIS_URL the',
+    'queue runs inside this process; with it, more `komek worker` processes can share the load.',
+  ].join('\n'),
+  run: (ctx) => runRole(ctx, 'all', { mounts: START_MOUNTS }),
 };

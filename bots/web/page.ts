@@ -1,0 +1,157 @@
+/**
+ * The citizen chat page: one self-contained HTML document (no build step, no external assets,
+ * so it works on a closed network). Replies arrive over SSE; text is always inserted with
+ * textContent, so nothing in a reply or a question can inject markup. Links (sources) are made
+ * clickable only for http(s) URLs.
+ */
+export const CHAT_PAGE = /* html */ `<!doctype html>
+<html lang="kk">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Көмек</title>
+<style>
+  :root { --brand:#00a3c4; --brand-dark:#007f99; --sun:#fec50c; --bg:#f3f7f9; --bot:#ffffff; --me:#dff4f8; --text:#1d2a33; --muted:#6b7c88; }
+  * { box-sizing:border-box; }
+  html, body { height:100%; margin:0; }
+  body { font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--text); background:var(--bg); display:flex; justify-content:center; }
+  .app { width:100%; max-width:760px; height:100%; display:flex; flex-direction:column; background:#fff; box-shadow:0 0 24px rgba(0,0,0,.06); }
+  header { display:flex; align-items:center; gap:12px; padding:12px 16px; background:linear-gradient(90deg,var(--brand),var(--brand-dark)); color:#fff; }
+  .logo { width:40px; height:40px; border-radius:50%; background:var(--sun); display:grid; place-items:center; font-weight:700; color:var(--brand-dark); font-size:20px; flex:none; }
+  header h1 { font-size:18px; margin:0; }
+  header p { font-size:13px; margin:0; opacity:.85; }
+  .langs { margin-left:auto; display:flex; gap:4px; }
+  .langs button { border:1px solid rgba(255,255,255,.6); background:transparent; color:#fff; border-radius:14px; padding:3px 10px; cursor:pointer; font-size:13px; }
+  .langs button[aria-pressed="true"] { background:#fff; color:var(--brand-dark); }
+  main { flex:1; overflow-y:auto; padding:16px; display:flex; flex-direction:column; gap:10px; background:var(--bg); }
+  .msg { max-width:85%; padding:10px 14px; border-radius:16px; white-space:pre-wrap; word-wrap:break-word; box-shadow:0 1px 2px rgba(0,0,0,.06); }
+  .bot { align-self:flex-start; background:var(--bot); border-bottom-left-radius:4px; }
+  .me { align-self:flex-end; background:var(--me); border-bottom-right-radius:4px; }
+  .msg a { color:var(--brand-dark); }
+  .choices { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; }
+  .choices button { border:1px solid var(--brand); background:#fff; color:var(--brand-dark); border-radius:14px; padding:5px 12px; cursor:pointer; font:inherit; font-size:14px; text-align:left; }
+  .choices button:hover { background:var(--me); }
+  .choices button:disabled { opacity:.5; cursor:default; }
+  .typing { align-self:flex-start; color:var(--muted); font-size:14px; padding:4px 8px; }
+  .status { text-align:center; color:var(--muted); font-size:13px; min-height:18px; }
+  form { display:flex; gap:8px; padding:12px; border-top:1px solid #e3eaee; background:#fff; }
+  textarea { flex:1; resize:none; border:1px solid #cfdbe2; border-radius:20px; padding:10px 14px; font:inherit; max-height:120px; }
+  textarea:focus { outline:2px solid var(--brand); border-color:transparent; }
+  form button { border:0; border-radius:20px; background:var(--brand); color:#fff; padding:0 18px; font:inherit; cursor:pointer; }
+  form button:disabled { background:#9ccfdb; }
+</style>
+</head>
+<body>
+<div class="app">
+  <header>
+    <div class="logo" aria-hidden="true">К</div>
+    <div><h1>Көмек</h1><p id="subtitle"></p></div>
+    <div class="langs" role="group" aria-label="Language">
+      <button type="button" data-lang="kk">Қаз</button>
+      <button type="button" data-lang="ru">Рус</button>
+      <button type="button" data-lang="en">Eng</button>
+    </div>
+  </header>
+  <main id="log" aria-live="polite"></main>
+  <div class="status" id="status"></div>
+  <form id="form">
+    <textarea id="input" rows="1" maxlength="2000" required></textarea>
+    <button id="send" type="submit"></button>
+  </form>
+</div>
+<script>
+(() => {
+  const UI = {
+    kk: { subtitle: 'Мемлекеттік қызметтер бойынша анықтамашы', placeholder: 'Сұрағыңызды жазыңыз…', send: 'Жіберу', typing: 'Көмек жазып жатыр…', offline: 'Байланыс үзілді, қайта қосылуда…', failed: 'Жіберілмеді, қайталап көріңіз.' },
+    ru: { subtitle: 'Помощник по государственным услугам', placeholder: 'Напишите ваш вопрос…', send: 'Отправить', typing: 'Кёмек печатает…', offline: 'Нет связи, переподключаемся…', failed: 'Не отправлено, попробуйте ещё раз.' },
+    en: { subtitle: 'Assistant for government services', placeholder: 'Type your question…', send: 'Send', typing: 'Kömek is typing…', offline: 'Connection lost, reconnecting…', failed: 'Not sent, please try again.' },
+  };
+  const $ = (id) => document.getElementById(id);
+  const log = $('log'), input = $('input'), form = $('form'), status = $('status');
+  const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)).replace(/[^A-Za-z0-9_-]/g, '');
+  let session = localStorage.getItem('komek.session');
+  const firstVisit = !session;
+  if (!session) { session = newId(); localStorage.setItem('komek.session', session); }
+  const browser = (navigator.language || 'kk').slice(0, 2);
+  let lang = localStorage.getItem('komek.lang') || (UI[browser] ? browser : 'kk');
+  let typing;
+
+  function applyLang() {
+    const t = UI[lang];
+    document.documentElement.lang = lang;
+    $('subtitle').textContent = t.subtitle;
+    input.placeholder = t.placeholder;
+    $('send').textContent = t.send;
+    document.querySelectorAll('.langs button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.lang === lang)));
+  }
+
+  function linkify(el, text) {
+    for (const part of text.split(/(https?:\\/\\/[^\\s]+)/g)) {
+      if (/^https?:\\/\\//.test(part)) { const a = document.createElement('a'); a.href = part; a.textContent = part; a.target = '_blank'; a.rel = 'noopener'; el.append(a); }
+      else el.append(document.createTextNode(part));
+    }
+  }
+
+  function add(who, text, buttons) {
+    const div = document.createElement('div');
+    div.className = 'msg ' + who;
+    linkify(div, text);
+    if (buttons && buttons.length) {
+      const box = document.createElement('div');
+      box.className = 'choices';
+      for (const b of buttons) {
+        const btn = document.createElement('button');
+        btn.type = 'button';
+        btn.textContent = b.label;
+        btn.onclick = () => { box.querySelectorAll('button').forEach((x) => (x.disabled = true)); send(b.label, b.data); };
+        box.append(btn);
+      }
+      div.append(box);
+    }
+    log.append(div);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showTyping(on) {
+    if (on && !typing) { typing = document.createElement('div'); typing.className = 'typing'; typing.textContent = UI[lang].typing; log.append(typing); log.scrollTop = log.scrollHeight; }
+    if (!on && typing) { typing.remove(); typing = undefined; }
+  }
+
+  async function send(text, button, silent) {
+    if (!silent) add('me', text);
+    showTyping(true);
+    const body = { session, id: newId(), text };
+    if (button) body.button = button;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const res = await fetch('chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (res.ok) { status.textContent = ''; return; }
+        if (res.status < 500) break;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+    }
+    showTyping(false);
+    status.textContent = UI[lang].failed;
+  }
+
+  function connect() {
+    const events = new EventSource('chat/events?session=' + encodeURIComponent(session));
+    events.onopen = () => { status.textContent = ''; };
+    events.onmessage = (e) => { const m = JSON.parse(e.data); showTyping(false); add('bot', m.text, m.buttons); };
+    events.onerror = () => { status.textContent = UI[lang].offline; };
+  }
+
+  document.querySelectorAll('.langs button').forEach((b) => (b.onclick = () => {
+    lang = b.dataset.lang; localStorage.setItem('komek.lang', lang); applyLang(); send(b.textContent, 'l:' + lang, true);
+  }));
+  form.onsubmit = (e) => { e.preventDefault(); const text = input.value.trim(); if (!text) return; input.value = ''; send(text); };
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } });
+
+  applyLang();
+  connect();
+  if (firstVisit) send('/start', 'l:' + lang, true);
+})();
+</script>
+</body>
+</html>
+`;
