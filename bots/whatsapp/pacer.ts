@@ -75,12 +75,11 @@ export function createPacer(opts: PacingOptions & { clock: Clock; sleep: Sleep; 
   };
 }
 
-/** Real-time sleep that an AbortSignal cuts short; the timer does not keep the process alive. */
+/** Real-time sleep that an AbortSignal cuts short (stop() aborts a pending reconnect wait). */
 export const realSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
-    timer.unref();
     signal?.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(timer);
