@@ -17,6 +17,8 @@ export interface ModelFolder {
   config: Json | undefined;
   /** tokenizer_config.json, if present. */
   tokenizerConfig: Json | undefined;
+  /** sentence-transformers' pooling settings (`1_Pooling/config.json`), if present. */
+  pooling: { path: string; config: Json } | undefined;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -84,7 +86,36 @@ export async function openModelFolder(dir: string): Promise<ModelFolder> {
     tokenizerPath,
     config: await readOptionalJson(join(abs, 'config.json')),
     tokenizerConfig: await readOptionalJson(join(abs, 'tokenizer_config.json')),
+    pooling: await readPoolingConfig(abs),
   };
+}
+
+/**
+ * A sentence-transformers folder names its pooling module in modules.json (usually
+ * `1_Pooling`); that module's config.json says how the model was trained to pool.
+ */
+async function readPoolingConfig(dir: string): Promise<{ path: string; config: Json } | undefined> {
+  const modules = await readModules(join(dir, 'modules.json'));
+  const module = modules.find((m) => isObject(m) && typeof m.type === 'string' && m.type.endsWith('Pooling'));
+  const sub = isObject(module) && typeof module.path === 'string' ? module.path : '1_Pooling';
+  const path = join(dir, sub, 'config.json');
+  const config = await readOptionalJson(path);
+  return config ? { path, config } : undefined;
+}
+
+async function readModules(path: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    const json: unknown = JSON.parse(text);
+    return Array.isArray(json) ? json : [];
+  } catch (err) {
+    throw new PretrainedModelError(`${path} is not valid JSON: ${(err as Error).message}`, path, 'invalid', { cause: err });
+  }
 }
 
 /** The model's name as far as the folder tells: its own name and config.json's `_name_or_path`. */

@@ -1,9 +1,11 @@
 /**
  * Settings a pretrained encoder needs that its folder implies: the prefixes e5 models were
- * trained with, and the longest input the model accepts.
+ * trained with, how the model pools token vectors, and the longest input it accepts.
  */
+import { PretrainedModelError } from './errors.ts';
 import type { ModelFolder } from './model-folder.ts';
 import { modelNames } from './model-folder.ts';
+import type { Pooling } from './pooling.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
 export interface Prefixes {
@@ -14,8 +16,18 @@ export interface Prefixes {
 /** e5 models were trained with these and lose accuracy without them. */
 export const E5_PREFIXES: Prefixes = { query: 'query: ', passage: 'passage: ' };
 
+/**
+ * e5 "instruct" models take a task instruction before the query and nothing before a passage;
+ * this is the retrieval instruction of their model card.
+ */
+export const E5_INSTRUCT_PREFIXES: Prefixes = {
+  query: 'Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery: ',
+  passage: '',
+};
+
 /** `e5` as a word of the name: `multilingual-e5-small`, `intfloat/e5-base-v2`, `e5_small`. */
 const E5_NAME = /(^|[^a-z0-9])e5([^a-z0-9]|$)/i;
+const INSTRUCT_NAME = /instruct/i;
 
 /** True when the folder name or its config names an e5 model. */
 export function looksLikeE5(folder: ModelFolder): boolean {
@@ -24,8 +36,46 @@ export function looksLikeE5(folder: ModelFolder): boolean {
 
 /** Prefixes to use: explicit ones win (an empty string disables), else e5's when it is e5. */
 export function resolvePrefixes(folder: ModelFolder, opts: { queryPrefix?: string; passagePrefix?: string }): Prefixes {
-  const base = looksLikeE5(folder) ? E5_PREFIXES : { query: '', passage: '' };
+  let base: Prefixes = { query: '', passage: '' };
+  if (looksLikeE5(folder)) {
+    base = modelNames(folder).some((name) => INSTRUCT_NAME.test(name)) ? E5_INSTRUCT_PREFIXES : E5_PREFIXES;
+  }
   return { query: opts.queryPrefix ?? base.query, passage: opts.passagePrefix ?? base.passage };
+}
+
+const POOLING_FLAGS: Array<[string, Pooling]> = [
+  ['pooling_mode_mean_tokens', 'mean'],
+  // The mean divided by √length points the same way: after normalisation it is the mean.
+  ['pooling_mode_mean_sqrt_len_tokens', 'mean'],
+  ['pooling_mode_cls_token', 'cls'],
+  ['pooling_mode_max_tokens', 'max'],
+  ['pooling_mode_lasttoken', 'lasttoken'],
+];
+const POOLING_NAMES: Record<string, Pooling> = { mean: 'mean', mean_sqrt_len_tokens: 'mean', cls: 'cls', max: 'max', lasttoken: 'lasttoken' };
+
+/**
+ * Pooling: the option if given, else what sentence-transformers' pooling config says, else the
+ * mean. A config asking for something else (weighted mean, several modes at once) is an error
+ * naming the file, since pooling the wrong way silently degrades every vector.
+ */
+export function resolvePooling(folder: ModelFolder, requested?: Pooling): Pooling {
+  if (requested) return requested;
+  if (!folder.pooling) return 'mean';
+  const { path, config } = folder.pooling;
+  if (typeof config.pooling_mode === 'string') {
+    const named = POOLING_NAMES[config.pooling_mode];
+    if (named) return named;
+    throw new PretrainedModelError(`${path}: pooling_mode "${config.pooling_mode}" is not supported`, path, 'unsupported');
+  }
+  const modes = Object.entries(config).filter(([key, on]) => key.startsWith('pooling_mode_') && on === true);
+  const known = POOLING_FLAGS.filter(([key]) => modes.some(([m]) => m === key));
+  if (modes.length === 0) return 'mean';
+  if (modes.length === 1 && known.length === 1) return known[0]![1];
+  throw new PretrainedModelError(
+    `${path}: pooling ${modes.map(([m]) => m).join(' + ')} is not supported (one of mean, cls, max, lasttoken)`,
+    path,
+    'unsupported',
+  );
 }
 
 // RoBERTa-style models number positions from `pad_token_id + 1`, so two of their

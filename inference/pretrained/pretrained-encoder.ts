@@ -8,20 +8,29 @@ import type { Encoder } from '../../core/ports.ts';
 import { PretrainedModelError } from './errors.ts';
 import { createMicroBatcher } from './micro-batcher.ts';
 import { openModelFolder } from './model-folder.ts';
-import { resolveMaxLength, resolvePrefixes, type Prefixes } from './model-settings.ts';
+import { resolveMaxLength, resolvePooling, resolvePrefixes, type Prefixes } from './model-settings.ts';
 import { buildFeeds, planInputs, planOutput, type InputPlan, type OutputPlan } from './onnx-io.ts';
-import { l2Normalize, meanPool, rows } from './pooling.ts';
+import { l2Normalize, pool, rows, type Pooling } from './pooling.ts';
 import { loadTokenizer, type Encoding, type Tokenizer } from './tokenizer.ts';
 
 export interface PretrainedEncoderOptions {
   /** Threads for one run (onnxruntime's intra-op pool); its default uses every core. */
   intraOpNumThreads?: number;
-  /** Put before every query. Defaults to `"query: "` for e5 models, else nothing. */
+  /**
+   * Put before every query. Defaults to `"query: "` for e5 models (an instruction for e5
+   * instruct models), else nothing.
+   */
   queryPrefix?: string;
   /** Put before every passage. Defaults to `"passage: "` for e5 models, else nothing. */
   passagePrefix?: string;
   /** Longest input in tokens, special tokens included (see `resolveMaxLength`). */
   maxLength?: number;
+  /**
+   * How token vectors become one vector. Defaults to what the folder's sentence-transformers
+   * pooling config says (`1_Pooling/config.json`), else the mean. Ignored when the graph
+   * already outputs `sentence_embedding`.
+   */
+  pooling?: Pooling;
   /**
    * Most texts in one run (default 32). Larger calls are spread over several runs, and queries
    * go before passages waiting in the queue, so indexing does not hold up a citizen's question.
@@ -39,6 +48,8 @@ export interface PretrainedEncoderInfo {
   /** The output read, and whether it is already pooled. */
   output: string;
   pooled: boolean;
+  /** Pooling applied to a token-level output. */
+  pooling: Pooling;
   inputs: string[];
 }
 
@@ -69,14 +80,14 @@ function chunkByLength(encodings: Encoding[], maxBatch: number): number[][] {
   return chunks;
 }
 
-function readVectors(tensor: ort.Tensor, output: OutputPlan, mask: Int32Array, modelPath: string): Float32Array[] {
+function readVectors(tensor: ort.Tensor, output: OutputPlan, pooling: Pooling, mask: Int32Array, modelPath: string): Float32Array[] {
   if (tensor.type !== 'float32') {
     throw new PretrainedModelError(`${modelPath}: output "${output.name}" is ${tensor.type}; expected float32`, modelPath, 'unsupported');
   }
   const data = tensor.data as Float32Array;
   const dims = tensor.dims;
   if (dims.length === 2) return rows(data, dims[0]!, dims[1]!);
-  if (dims.length === 3) return meanPool(data, mask, dims[0]!, dims[1]!, dims[2]!);
+  if (dims.length === 3) return pool(pooling, data, mask, dims[0]!, dims[1]!, dims[2]!);
   throw new PretrainedModelError(
     `${modelPath}: output "${output.name}" has shape [${dims.join(', ')}]; expected [batch, seq, hidden] or [batch, hidden]`,
     modelPath,
@@ -89,6 +100,7 @@ interface Runner {
   tokenizer: Tokenizer;
   inputs: InputPlan[];
   output: OutputPlan;
+  pooling: Pooling;
   maxLength: number;
   maxBatch: number;
   modelPath: string;
@@ -102,7 +114,7 @@ function textRunner(r: Runner): (texts: string[]) => Promise<Float32Array[]> {
     for (const chunk of chunkByLength(encodings, r.maxBatch)) {
       const batch = r.tokenizer.pad(chunk.map((i) => encodings[i]!));
       const result = await r.session.run(buildFeeds(ort, r.inputs, batch), [r.output.name]);
-      const vectors = readVectors(result[r.output.name]!, r.output, batch.attentionMask, r.modelPath);
+      const vectors = readVectors(result[r.output.name]!, r.output, r.pooling, batch.attentionMask, r.modelPath);
       chunk.forEach((i, k) => (out[i] = l2Normalize(vectors[k]!)));
     }
     return out;
@@ -137,6 +149,7 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
   const tokenizer = await loadTokenizer(folder.tokenizerPath);
   const maxLength = resolveMaxLength(folder, tokenizer, opts.maxLength);
   const prefixes = resolvePrefixes(folder, opts);
+  const pooling = resolvePooling(folder, opts.pooling);
   const maxBatch = Math.max(1, opts.maxBatchSize ?? 32);
   const session = await openSession(folder.modelPath, opts.intraOpNumThreads);
 
@@ -147,7 +160,7 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
   try {
     inputs = planInputs(session, folder.modelPath);
     output = planOutput(session);
-    runTexts = textRunner({ session, tokenizer, inputs, output, maxLength, maxBatch, modelPath: folder.modelPath });
+    runTexts = textRunner({ session, tokenizer, inputs, output, pooling, maxLength, maxBatch, modelPath: folder.modelPath });
     // The graph may leave the hidden size symbolic; one tiny run tells it for certain.
     dim = output.declaredDim ?? (await runTexts(['dim']))[0]!.length;
   } catch (err) {
@@ -168,6 +181,7 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
       prefixes,
       output: output.name,
       pooled: output.pooled,
+      pooling,
       inputs: inputs.map((p) => p.name),
     },
     async encode(texts, role) {

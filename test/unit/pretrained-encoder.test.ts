@@ -139,6 +139,45 @@ describe('createPretrainedEncoder', () => {
     assert.deepEqual(off.info.prefixes, { query: '', passage: 'a ' });
   });
 
+  it('uses the e5 instruct format for e5 instruct models', async () => {
+    const enc = await open(await folder({ name: 'multilingual-e5-large-instruct' }));
+    assert.match(enc.info.prefixes.query, /^Instruct: .*\nQuery: $/);
+    assert.equal(enc.info.prefixes.passage, '');
+  });
+
+  it('pools as the sentence-transformers pooling config says, skipping padding', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'modules.json'), JSON.stringify([{ idx: 1, name: '1', path: 'pool', type: 'sentence_transformers.models.Pooling' }]));
+    await mkdir(join(dir, 'pool'));
+    await writeFile(join(dir, 'pool', 'config.json'), JSON.stringify({ word_embedding_dimension: 3, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }));
+    const cls = await open(dir);
+    assert.equal(cls.info.pooling, 'cls');
+    const [first] = await cls.encode(['hello', 'hello world a b'], 'query');
+    assertClose(first, unit(EMB[ID('[CLS]')]!));
+    // Options win over the folder.
+    const last = await open(dir, { pooling: 'lasttoken' });
+    const [lastOfShort] = await last.encode(['hello', 'hello world a b'], 'query');
+    assertClose(lastOfShort, unit(EMB[ID('[SEP]')]!), 'the last real token, not padding');
+    const max = await open(dir, { pooling: 'max' });
+    assertClose((await max.encode(['hello', 'hello world a b'], 'query'))[0], unit([4, 1, 2]));
+  });
+
+  it('reads 1_Pooling/config.json without modules.json, and refuses pooling it cannot do', async () => {
+    const dir = await folder();
+    await mkdir(join(dir, '1_Pooling'));
+    await writeFile(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode_max_tokens: true }));
+    assert.equal((await open(dir)).info.pooling, 'max');
+    await writeFile(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode: 'lasttoken' }));
+    assert.equal((await open(dir)).info.pooling, 'lasttoken');
+    await writeFile(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode_weightedmean_tokens: true }));
+    await assert.rejects(createPretrainedEncoder(dir), (err: unknown) => {
+      assert.ok(err instanceof PretrainedModelError);
+      assert.equal(err.reason, 'unsupported');
+      assert.match(err.message, /1_Pooling\/config\.json: pooling pooling_mode_weightedmean_tokens is not supported/);
+      return true;
+    });
+  });
+
   it('gives concurrent calls the same vectors as calls made one after another', async () => {
     const enc = await open(await folder());
     const inputs = ['hello', 'world a', 'hello world a b c', '', 'c b a', 'hello hello', 'xyz', 'a'];
