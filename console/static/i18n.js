@@ -1,0 +1,105 @@
+// Interface strings of the console in Kazakh, Russian and English. Kazakh is the default, as in
+// the rest of Kömek; the choice is remembered per browser.
+const STRINGS = {
+  kk: {
+    consoleTitle: 'Оператор консолі', username: 'Пайдаланушы аты', password: 'Құпиясөз', signIn: 'Кіру', signOut: 'Шығу',
+    wrongLogin: 'Пайдаланушы аты немесе құпиясөз қате.', throttled: 'Тым көп әрекет. {s} секундтан кейін қайталаңыз.', networkError: 'Серверге қосылу мүмкін болмады.',
+    navQueue: 'Кезек', navKb: 'Білім базасы', navUnanswered: 'Жауапсыз', navAnalytics: 'Аналитика', navAudit: 'Аудит',
+    waiting: 'Күтуде', inProgress: 'Жұмыста', mine: 'Менікі', noWaiting: 'Күтіп тұрған сөйлесу жоқ. Жаңасы келсе, осы жерде бірден пайда болады.',
+    selectConversation: 'Сол жақтан сөйлесуді таңдаңыз.', waited: 'күтті', waitingFor: 'күтуде', with: 'оператор:',
+    claim: 'Алу', transfer: 'Басқа операторға беру', returnToBot: 'Ботқа қайтару', close: 'Аяқтау', send: 'Жіберу',
+    replyPlaceholder: 'Азаматқа жауап жазыңыз… (Ctrl+Enter — жіберу)', canned: 'Дайын жауаптар', claimFirst: 'Жауап беру үшін алдымен сөйлесуді алыңыз.',
+    citizen: 'Азамат', bot: 'Бот', system: 'Жүйе', usedEntry: 'Жазба', score: 'сенімділік',
+    claimed: 'Сөйлесу сізде.', alreadyClaimed: 'Бұл сөйлесуді басқа оператор алып қойды.', sent: 'Жіберілді.', returned: 'Сөйлесу ботқа қайтарылды.', closed: 'Сөйлесу аяқталды, азаматтан баға сұралды.',
+    transferred: 'Сөйлесу берілді.', chooseOperator: 'Операторды таңдаңыз', cancel: 'Болдырмау', confirmClose: 'Сөйлесуді аяқтап, азаматтан баға сұрау керек пе?',
+    live: 'Тікелей', offline: 'Байланыс жоқ', back: 'Артқа', shortcuts: 'Пернелер: J/K — тізім, Enter — ашу, C — алу, R — жауап, Ctrl+Enter — жіберу, / — іздеу',
+    channel_telegram: 'Telegram', channel_whatsapp: 'WhatsApp', channel_web: 'Веб-чат', owner_waiting: 'күтуде', owner_operator: 'операторда', owner_bot: 'ботта', owner_closed: 'жабық',
+    search: 'Іздеу…', newEntry: 'Жаңа жазба', edit: 'Өңдеу', save: 'Сақтау', disable: 'Өшіру', enable: 'Қосу', disabled: 'өшірулі', history: 'Өзгерістер тарихы',
+    question: 'Сұрақ', answer: 'Жауап', altQuestions: 'Балама тұжырымдар (әр жолға біреу)', sourceUrl: 'Дереккөз сілтемесі', category: 'Санат', entryId: 'Идентификатор',
+    saved: 'Сақталды. Модель қайта оқытылады.', version: 'нұсқа', by: 'кім', noResults: 'Ештеңе табылмады.', translation: 'Аударма', langKk: 'Қазақша', langRu: 'Орысша', langEn: 'Ағылшынша',
+    period: 'Кезең', from: 'Бастап', to: 'Дейін', apply: 'Көрсету', last7: '7 күн', last30: '30 күн', today: 'Бүгін',
+    messages: 'Хабарламалар', byChannel: 'Арна бойынша', byLang: 'Тіл бойынша', decisions: 'Бот шешімдері', rate_answer: 'Жауап', rate_clarify: 'Нақтылау', rate_fallback: 'Жауап жоқ', rate_escalate: 'Операторға',
+    waitTime: 'Операторды күту', median: 'медиана', p90: '90-процентиль', claims: 'алынған сөйлесу', ratings: 'Бағалар', average: 'орташа', feedback: 'Пікір', perDay: 'Күн бойынша',
+    timesAsked: 'рет сұралды', operatorAnswer: 'Оператордың жауабы', makeEntry: 'Жаңа жазба жасау', addAsPhrasing: 'Балама тұжырым ретінде қосу', to_entry: 'жазбаға', noUnanswered: 'Бұл кезеңде жауапсыз сұрақ жоқ.', added: 'Қосылды.',
+    when: 'Уақыты', who: 'Кім', action: 'Әрекет', target: 'Нысан', details: 'Толығырақ', more: 'Тағы', sessionEnded: 'Сессия аяқталды. Қайта кіріңіз.', error: 'Қате',
+    sysClaimed: '{name} сөйлесуді алды', sysTransferred: 'Сөйлесу {name} операторына берілді', ownedByOther: 'Бұл сөйлесумен басқа оператор жұмыс істеп жатыр.',
+  },
+  ru: {
+    consoleTitle: 'Консоль оператора', username: 'Имя пользователя', password: 'Пароль', signIn: 'Войти', signOut: 'Выйти',
+    wrongLogin: 'Неверное имя пользователя или пароль.', throttled: 'Слишком много попыток. Повторите через {s} с.', networkError: 'Не удалось связаться с сервером.',
+    navQueue: 'Очередь', navKb: 'База знаний', navUnanswered: 'Без ответа', navAnalytics: 'Аналитика', navAudit: 'Журнал',
+    waiting: 'Ожидают', inProgress: 'В работе', mine: 'Мои', noWaiting: 'Ожидающих обращений нет. Новые появятся здесь сразу.',
+    selectConversation: 'Выберите обращение слева.', waited: 'ждал(а)', waitingFor: 'ждёт', with: 'оператор:',
+    claim: 'Взять', transfer: 'Передать другому', returnToBot: 'Вернуть боту', close: 'Завершить', send: 'Отправить',
+    replyPlaceholder: 'Ответ гражданину… (Ctrl+Enter — отправить)', canned: 'Шаблоны', claimFirst: 'Чтобы ответить, сначала возьмите обращение.',
+    citizen: 'Гражданин', bot: 'Бот', system: 'Система', usedEntry: 'Запись', score: 'уверенность',
+    claimed: 'Обращение ваше.', alreadyClaimed: 'Это обращение уже взял другой оператор.', sent: 'Отправлено.', returned: 'Обращение возвращено боту.', closed: 'Обращение завершено, гражданину отправлен запрос оценки.',
+    transferred: 'Обращение передано.', chooseOperator: 'Выберите оператора', cancel: 'Отмена', confirmClose: 'Завершить обращение и попросить гражданина оценить помощь?',
+    live: 'В сети', offline: 'Нет связи', back: 'Назад', shortcuts: 'Клавиши: J/K — список, Enter — открыть, C — взять, R — ответ, Ctrl+Enter — отправить, / — поиск',
+    channel_telegram: 'Telegram', channel_whatsapp: 'WhatsApp', channel_web: 'Веб-чат', owner_waiting: 'ждёт', owner_operator: 'у оператора', owner_bot: 'у бота', owner_closed: 'закрыто',
+    search: 'Поиск…', newEntry: 'Новая запись', edit: 'Изменить', save: 'Сохранить', disable: 'Отключить', enable: 'Включить', disabled: 'отключена', history: 'История изменений',
+    question: 'Вопрос', answer: 'Ответ', altQuestions: 'Другие формулировки (по одной в строке)', sourceUrl: 'Ссылка на источник', category: 'Категория', entryId: 'Идентификатор',
+    saved: 'Сохранено. Модель будет переобучена.', version: 'версия', by: 'кто', noResults: 'Ничего не найдено.', translation: 'Перевод', langKk: 'Казахский', langRu: 'Русский', langEn: 'Английский',
+    period: 'Период', from: 'С', to: 'По', apply: 'Показать', last7: '7 дней', last30: '30 дней', today: 'Сегодня',
+    messages: 'Сообщения', byChannel: 'По каналам', byLang: 'По языкам', decisions: 'Решения бота', rate_answer: 'Ответ', rate_clarify: 'Уточнение', rate_fallback: 'Нет ответа', rate_escalate: 'Оператору',
+    waitTime: 'Ожидание оператора', median: 'медиана', p90: '90-й процентиль', claims: 'взятых обращений', ratings: 'Оценки', average: 'среднее', feedback: 'Отзывы', perDay: 'По дням',
+    timesAsked: 'раз спросили', operatorAnswer: 'Ответ оператора', makeEntry: 'Создать запись', addAsPhrasing: 'Добавить как формулировку', to_entry: 'к записи', noUnanswered: 'За этот период вопросов без ответа нет.', added: 'Добавлено.',
+    when: 'Когда', who: 'Кто', action: 'Действие', target: 'Объект', details: 'Подробности', more: 'Ещё', sessionEnded: 'Сессия завершена. Войдите снова.', error: 'Ошибка',
+    sysClaimed: '{name} взял(а) обращение', sysTransferred: 'Обращение передано: {name}', ownedByOther: 'С этим обращением работает другой оператор.',
+  },
+  en: {
+    consoleTitle: 'Operator console', username: 'Username', password: 'Password', signIn: 'Sign in', signOut: 'Sign out',
+    wrongLogin: 'Wrong username or password.', throttled: 'Too many attempts. Try again in {s} s.', networkError: 'Could not reach the server.',
+    navQueue: 'Queue', navKb: 'Knowledge base', navUnanswered: 'Unanswered', navAnalytics: 'Analytics', navAudit: 'Audit log',
+    waiting: 'Waiting', inProgress: 'In progress', mine: 'Mine', noWaiting: 'Nobody is waiting. New conversations appear here at once.',
+    selectConversation: 'Choose a conversation on the left.', waited: 'waited', waitingFor: 'waiting', with: 'operator:',
+    claim: 'Claim', transfer: 'Transfer', returnToBot: 'Return to bot', close: 'Close', send: 'Send',
+    replyPlaceholder: 'Reply to the citizen… (Ctrl+Enter to send)', canned: 'Canned responses', claimFirst: 'Claim the conversation to reply.',
+    citizen: 'Citizen', bot: 'Bot', system: 'System', usedEntry: 'Entry', score: 'confidence',
+    claimed: 'The conversation is yours.', alreadyClaimed: 'Another operator has already claimed this conversation.', sent: 'Sent.', returned: 'Returned to the bot.', closed: 'Closed; the citizen was asked for a rating.',
+    transferred: 'Transferred.', chooseOperator: 'Choose an operator', cancel: 'Cancel', confirmClose: 'Close the conversation and ask the citizen to rate the help?',
+    live: 'Live', offline: 'Offline', back: 'Back', shortcuts: 'Keys: J/K list, Enter open, C claim, R reply, Ctrl+Enter send, / search',
+    channel_telegram: 'Telegram', channel_whatsapp: 'WhatsApp', channel_web: 'Web chat', owner_waiting: 'waiting', owner_operator: 'with operator', owner_bot: 'with bot', owner_closed: 'closed',
+    search: 'Search…', newEntry: 'New entry', edit: 'Edit', save: 'Save', disable: 'Disable', enable: 'Enable', disabled: 'disabled', history: 'Change history',
+    question: 'Question', answer: 'Answer', altQuestions: 'Other phrasings (one per line)', sourceUrl: 'Source link', category: 'Category', entryId: 'Id',
+    saved: 'Saved. The model will be retrained.', version: 'version', by: 'by', noResults: 'Nothing found.', translation: 'Translation', langKk: 'Kazakh', langRu: 'Russian', langEn: 'English',
+    period: 'Period', from: 'From', to: 'To', apply: 'Show', last7: '7 days', last30: '30 days', today: 'Today',
+    messages: 'Messages', byChannel: 'By channel', byLang: 'By language', decisions: 'Bot decisions', rate_answer: 'Answer', rate_clarify: 'Clarify', rate_fallback: 'Fallback', rate_escalate: 'Escalation',
+    waitTime: 'Wait for an operator', median: 'median', p90: '90th percentile', claims: 'claimed conversations', ratings: 'Ratings', average: 'average', feedback: 'Feedback', perDay: 'Per day',
+    timesAsked: 'times asked', operatorAnswer: 'Operator\'s answer', makeEntry: 'Make a new entry', addAsPhrasing: 'Add as a phrasing', to_entry: 'to entry', noUnanswered: 'No unanswered questions in this period.', added: 'Added.',
+    when: 'When', who: 'Who', action: 'Action', target: 'Target', details: 'Details', more: 'More', sessionEnded: 'Your session has ended. Please sign in again.', error: 'Error',
+    sysClaimed: '{name} took the conversation', sysTransferred: 'Handed over to {name}', ownedByOther: 'Another operator is handling this conversation.',
+  },
+};
+
+export const LANGS = ['kk', 'ru', 'en'];
+const KEY = 'komek.console.lang';
+
+export function getLang() {
+  const saved = localStorage.getItem(KEY);
+  if (LANGS.includes(saved)) return saved;
+  const nav = (navigator.language || '').slice(0, 2);
+  return LANGS.includes(nav) ? nav : 'kk';
+}
+
+export function setLang(lang) {
+  if (!LANGS.includes(lang)) return;
+  localStorage.setItem(KEY, lang);
+  document.documentElement.lang = lang;
+}
+
+/** A string in the current language with `{name}` filled in; the key itself if missing. */
+export function t(key, vars = {}) {
+  const text = STRINGS[getLang()][key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+}
+
+/** Fills every element that has data-i18n (text) or data-i18n-placeholder / -title / -label. */
+export function applyI18n(root = document) {
+  document.documentElement.lang = getLang();
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  for (const el of root.querySelectorAll('[data-lang]')) el.setAttribute('aria-pressed', String(el.dataset.lang === getLang()));
+}

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { listen, type RunningServer } from '../../app/http.ts';
+import { t } from '../../core/texts.ts';
+import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { consoleHarness, PASSWORD } from '../integration/console-harness.ts';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Screenshots land here so a person can look at the console after a run. */
+export const SCREENSHOT_DIR = process.env.KOMEK_SCREENSHOT_DIR ?? tmpdir();
+
+for (const [kind, open] of await databaseKinds()) {
+  describe(`console in Chromium on ${kind}`, () => {
+    let test: TestDatabase;
+    let h: Awaited<ReturnType<typeof consoleHarness>>;
+    let server: RunningServer;
+    let browser: Browser;
+
+    before(async () => {
+      test = await open();
+      h = await consoleHarness(test, { pollMs: 300 });
+      server = await listen(h.app, 0, '127.0.0.1');
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.close();
+      await h?.console.close();
+      await test?.drop();
+    });
+
+    async function signIn(username: string, viewport = { width: 1366, height: 820 }): Promise<Page> {
+      const context = await browser.newContext({ viewport, locale: 'ru-RU' });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => assert.fail(`page error: ${err.message}`));
+      await page.goto(`${server.url}/console`);
+      await page.waitForURL(/\/console\/login$/);
+      await page.click('[data-lang="ru"]');
+      await page.fill('#username', username);
+      await page.fill('#password', PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/console(#queue)?$/);
+      await page.waitForSelector('.queue-list h2');
+      await page.waitForSelector('#live[data-state="live"]');
+      return page;
+    }
+
+    it('an operator sees a waiting chat appear live, claims it, replies, and returns it to the bot', async () => {
+      const page = await signIn('aigerim');
+      await page.waitForSelector('.queue-list .empty');
+      const escalated = await h.citizen('browser-1', 'Позовите оператора, не могу оформить пособие');
+      const id = escalated.conversationId!;
+      const item = page.locator(`.queue-item[data-id="${id}"][data-owner="waiting"]`);
+      await item.waitFor({ timeout: 5000 });
+      assert.match(await item.innerText(), /пособие/);
+      assert.match(await item.innerText(), /Telegram/);
+
+      const other = await signIn('daniyar', { width: 820, height: 1180 });
+      await other.locator(`.queue-item[data-id="${id}"]`).waitFor();
+
+      await item.click();
+      await page.waitForSelector('#claim');
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-waiting-${kind}.png`) });
+      await page.click('#claim');
+      await page.waitForSelector('#reply:not([disabled])');
+
+      const second = await other.evaluate(async (conversationId) => {
+        const me = await (await fetch('/api/me')).json();
+        const res = await fetch(`/api/conversations/${conversationId}/claim`, { method: 'POST', headers: { 'x-csrf-token': me.csrfToken } });
+        return { status: res.status, body: await res.json() };
+      }, id);
+      assert.equal(second.status, 409);
+      assert.equal(second.body.error, 'already claimed by another operator');
+      await other.locator(`.queue-item[data-id="${id}"][data-owner="operator"]`).waitFor({ timeout: 5000 });
+      await other.locator(`.queue-item[data-id="${id}"]`).click();
+      assert.equal(await other.locator('#claim').count(), 0, 'no claim button on a claimed chat');
+      assert.ok(await other.locator('#reply[disabled]').count());
+      await other.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-tablet-${kind}.png`) });
+
+      const before = h.outbound.sent.length;
+      await page.selectOption('#canned', { label: 'Приветствие' });
+      assert.match(await page.inputValue('#reply'), /Здравствуйте/);
+      await page.fill('#reply', 'Здравствуйте! Пособие оформляется на eGov, раздел «Социальное обеспечение».');
+      await page.keyboard.press('Control+Enter');
+      await h.outbound.waitFor(before + 1);
+      assert.deepEqual(
+        { chatId: h.outbound.sent[before]!.chatId, channel: h.outbound.sent[before]!.channel, text: h.outbound.sent[before]!.text },
+        { chatId: 'browser-1', channel: 'telegram', text: 'Здравствуйте! Пособие оформляется на eGov, раздел «Социальное обеспечение».' },
+      );
+      await page.locator('.msg.operator', { hasText: 'раздел «Социальное обеспечение»' }).waitFor();
+      await h.citizen('browser-1', 'Спасибо, а сроки какие?');
+      await page.locator('.msg.citizen', { hasText: 'сроки какие' }).waitFor({ timeout: 5000 });
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-conversation-${kind}.png`) });
+
+      await page.click('#return');
+      await h.outbound.waitFor(before + 2);
+      assert.equal(h.outbound.sent[before + 1]!.text, t('returnedToBot', 'ru'));
+      await page.locator(`.queue-item[data-id="${id}"]`).waitFor({ state: 'detached', timeout: 5000 });
+      const next = await h.citizen('browser-1', 'Как получить удостоверение личности?');
+      assert.equal(next.action, 'answer');
+      assert.match(next.replies[0]!.text, /ЦОН/);
+      await page.context().close();
+      await other.context().close();
+    });
+  });
+}
