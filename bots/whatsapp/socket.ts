@@ -22,6 +22,10 @@ export interface BaileysSocketOptions {
   deviceName?: string;
   /** Sent messages kept for WhatsApp's retry requests (see `getMessage`). */
   sentCacheSize?: number;
+  /** WhatsApp's WebSocket endpoint; Baileys' default unless a proxy or a test needs another. */
+  webSocketUrl?: string;
+  /** Give up on a connection attempt after this long (Baileys' default 20 s). */
+  connectTimeoutMs?: number;
 }
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -50,6 +54,8 @@ export function createBaileysSocketFactory(opts: BaileysSocketOptions): SocketFa
       // When a citizen's phone fails to decrypt a reply it asks for it again; without the
       // original they would see "waiting for this message".
       getMessage: async (key) => (key.id ? sent.get(key.id) : undefined),
+      ...(opts.webSocketUrl ? { waWebSocketUrl: opts.webSocketUrl } : {}),
+      ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
     });
     const socket: WASocketLike = {
       ev: sock.ev,
