@@ -49,15 +49,27 @@ function isChineseChar(cp: number): boolean {
   );
 }
 
+/**
+ * Lowercasing one character at a time, as the library does. `String.toLowerCase` differs only
+ * in its context rule for Greek capital sigma at the end of a word, so that case alone takes
+ * the slow path.
+ */
+export function lowercase(text: string): string {
+  if (!text.includes('\u03a3')) return text.toLowerCase();
+  let out = '';
+  for (const ch of text) out += ch.toLowerCase();
+  return out;
+}
+
 const NONSPACING_MARKS = /\p{Mn}/gu;
 const COMBINING_MARKS = /\p{M}/gu;
 
 function bertNormalizer(cfg: Json): Normalizer {
   const cleanText = boolField(cfg, 'clean_text', true);
   const handleChinese = boolField(cfg, 'handle_chinese_chars', true);
-  const lowercase = boolField(cfg, 'lowercase', true);
+  const lower = boolField(cfg, 'lowercase', true);
   // `strip_accents: null` means "strip when lowercasing", as in the original BERT.
-  const stripAccents = typeof cfg.strip_accents === 'boolean' ? cfg.strip_accents : lowercase;
+  const stripAccents = typeof cfg.strip_accents === 'boolean' ? cfg.strip_accents : lower;
   return function normalizeBert(text) {
     let out = text;
     if (cleanText) {
@@ -74,7 +86,7 @@ function bertNormalizer(cfg: Json): Normalizer {
       out = spaced;
     }
     if (stripAccents) out = out.normalize('NFD').replace(NONSPACING_MARKS, '');
-    if (lowercase) out = out.toLowerCase();
+    if (lower) out = lowercase(out);
     return out;
   };
 }
@@ -130,7 +142,7 @@ export function buildNormalizer(cfg: unknown, where = 'normalizer'): Normalizer 
     case 'NFKD':
       return (text) => text.normalize(type);
     case 'Lowercase':
-      return (text) => text.toLowerCase();
+      return lowercase;
     case 'Strip':
       return stripNormalizer(cfg);
     case 'StripAccents':

@@ -282,6 +282,8 @@ describe('pre-tokenizers and normalizers', () => {
     assert.equal(n('  ＡБВ Ёлка ﬁ  '), 'aбв елка fi');
     assert.equal(buildNormalizer({ type: 'Sequence', normalizers: [{ type: 'NFD' }, { type: 'StripAccents' }] })('café'), 'cafe');
     assert.equal(buildNormalizer({ type: 'Prepend', prepend: '▁' })('a'), '▁a');
+    // One character at a time, as the library lowercases: no final-sigma rule.
+    assert.equal(buildNormalizer({ type: 'Lowercase' })('ΟΔΟΣ ΣΑΣ'), 'οδοσ σασ');
     assert.equal(buildNormalizer({ type: 'Replace', pattern: { String: 'a' }, content: '$&' })('ba'), 'b$&');
   });
 });
