@@ -24,7 +24,7 @@ export interface OutputPlan {
   declaredDim: number | undefined;
 }
 
-function metadataOf(session: InferenceSession, names: readonly string[], list: readonly InferenceSession.ValueMetadata[], name: string) {
+function metadataOf(names: readonly string[], list: readonly InferenceSession.ValueMetadata[], name: string) {
   return list[names.indexOf(name)] ?? list.find((m) => m.name === name);
 }
 
@@ -38,7 +38,7 @@ export function planInputs(session: InferenceSession, modelPath: string): InputP
         'unsupported',
       );
     }
-    const meta = metadataOf(session, session.inputNames, session.inputMetadata, name);
+    const meta = metadataOf(session.inputNames, session.inputMetadata, name);
     const type = meta && meta.isTensor ? meta.type : 'int64';
     if (type !== 'int64' && type !== 'int32') {
       throw new PretrainedModelError(`${modelPath}: input "${name}" has type ${type}; expected int64 or int32`, modelPath, 'unsupported');
@@ -58,7 +58,7 @@ export function planInputs(session: InferenceSession, modelPath: string): InputP
 export function planOutput(session: InferenceSession): OutputPlan {
   const names = session.outputNames;
   const name = ['sentence_embedding', 'last_hidden_state', 'token_embeddings'].find((n) => names.includes(n)) ?? names[0]!;
-  const meta = metadataOf(session, names, session.outputMetadata, name);
+  const meta = metadataOf(names, session.outputMetadata, name);
   const shape = meta && meta.isTensor ? meta.shape : [];
   const last = shape.at(-1);
   return {

@@ -9,7 +9,13 @@
  * pre-tokenizers Whitespace, WhitespaceSplit, BertPreTokenizer, Metaspace, Punctuation, Split,
  * Digits, CharDelimiterSplit, ByteLevel, Sequence; models WordPiece, Unigram, BPE, WordLevel;
  * post-processors TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence.
- * Offsets are not tracked.
+ *
+ * Known differences, none of which the usual encoder files hit: offsets are not tracked, so
+ * Metaspace's `prepend_scheme: "first"` treats text as starting at 0 even when a normalizer
+ * stripped leading characters; regular expressions are compiled as JavaScript ones, and a
+ * pattern using Oniguruma-only syntax is refused at load; BPE dropout (a training device) is
+ * ignored; Unicode properties are the JavaScript engine's, which may lag or lead the library's
+ * for newly encoded characters.
  */
 import { readFile } from 'node:fs/promises';
 import { addedTokenSplitter, readAddedTokens, type AddedToken } from './added-tokens.ts';
