@@ -20,7 +20,7 @@ test('concurrent encode() calls are merged into one session run, with the same v
   const encoder = await createOnnxEncoder({ onnx: m.onnx, meta: m.meta }, analyze);
   try {
     const texts = ['пенсия', 'пособие на ребенка', 'зейнетақы', 'бала', 'пенсия по возрасту когда'];
-    const alone = [];
+    const alone: Float32Array[] = [];
     for (const t of texts) alone.push((await encoder.encode([t], 'query'))[0]!);
     const before = encoder.batchStats().runs;
     const together = await Promise.all(texts.map((t) => encoder.encode([t], 'query')));
