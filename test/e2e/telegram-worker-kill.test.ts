@@ -1,0 +1,85 @@
+/**
+ * A worker process killed (SIGKILL) in the middle of a burst: the Telegram side keeps taking
+ * messages into Redis, a second worker takes over the jobs of the dead one once its locks
+ * expire, and in the end every message is answered exactly once, in order per chat. The second
+ * worker then stops gracefully on SIGTERM. Needs Redis and Postgres (a worker process shares
+ * them with the test).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { startRuntime, type Runtime } from '../../app/runtime.ts';
+import { createConversationStore } from '../../db/conversation-store.ts';
+import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { dropPrefix, redisAvailable, REDIS_TEST_URL as REDIS_URL } from '../integration/queue-redis.ts';
+import { assertAnsweredInOrder, burst, countReplies, makeChats, startEmulator, type Emulator } from './telegram-emulator.ts';
+import { demoKb, testConfig, testServices, until } from './telegram-harness.ts';
+
+const WORKER = fileURLToPath(new URL('./telegram-worker-process.ts', import.meta.url));
+const ready = (await redisAvailable()) && (await postgresAvailable());
+const entries = await demoKb();
+
+describe('Telegram with a worker killed mid-burst', { skip: ready ? false : 'needs Redis and Postgres' }, () => {
+  let emu: Emulator;
+  let db: TestDatabase;
+  let bots: Runtime;
+  const prefix = `komek-kill-${randomBytes(4).toString('hex')}`;
+  const children: ChildProcess[] = [];
+
+  function startWorker(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, KOMEK_QUEUE_PREFIX: prefix, KOMEK_WORKER_CONCURRENCY: '4' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    return new Promise((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('worker running')) resolve(child);
+      });
+      child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+    });
+  }
+
+  before(async () => {
+    emu = await startEmulator();
+    db = await postgresDatabase();
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, REDIS_URL, KOMEK_QUEUE_PREFIX: prefix });
+    bots = await startRuntime(await testServices(db, config, entries), { role: 'bots', telegram: { polling: { idleDelayMs: 30 } } });
+  });
+
+  after(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await bots?.close();
+    await emu?.server.stop();
+    await db?.drop();
+    await dropPrefix(prefix);
+  });
+
+  test('no message lost, none answered twice', async () => {
+    const store = createConversationStore(db.database.db);
+    const botReplies = async () => {
+      let n = 0;
+      for (let i = 0; i < 10; i++) {
+        const conv = await store.open('telegram', String(3000 + i), String(3000 + i));
+        n += (await store.messages(conv.id)).filter((m) => m.author === 'bot').length;
+      }
+      return n;
+    };
+    const first = await startWorker();
+    const chats = makeChats(3000, 10);
+    await burst(emu, chats, 3, entries);
+    // Killed as soon as it has answered a few: the rest of its work is in flight or waiting.
+    await until(async () => (await botReplies()) >= 5, 30_000, 'the first worker to answer');
+    first.kill('SIGKILL');
+    await burst(emu, chats, 3, entries);
+    const second = await startWorker();
+    await until(() => countReplies(emu, chats) >= 60, 90_000, '60 replies');
+    await new Promise((r) => setTimeout(r, 1500));
+    assertAnsweredInOrder(emu, chats, entries);
+    const exited = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
+    second.kill('SIGTERM');
+    assert.equal(await exited, 0, 'the second worker shuts down cleanly on SIGTERM');
+  });
+});
