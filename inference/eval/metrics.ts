@@ -16,6 +16,8 @@ export interface Outcome {
   action: 'answer' | 'clarify' | 'fallback' | 'escalate' | 'small-talk';
   /** The answered entry when action is 'answer'. */
   answered: string | null;
+  /** The choices offered when action is 'clarify'. */
+  offered?: string[];
 }
 
 export interface Metrics {
@@ -27,6 +29,8 @@ export interface Metrics {
   answeredCorrectly: number;
   /** Answerable questions answered with a wrong entry. */
   answeredWrongly: number;
+  /** Answerable questions answered right or whose entry is among the offered choices. */
+  answeredOrOffered: number;
   outOfScope: number;
   /** Out-of-scope questions not answered (fallback, clarify, small talk or escalation). */
   oosRejected: number;
@@ -51,7 +55,9 @@ export function computeMetrics(outcomes: readonly Outcome[]): Metrics {
   let mrr = 0;
   let right = 0;
   let wrong = 0;
+  let offered = 0;
   for (const o of answerable) {
+    if ((o.action === 'answer' && o.answered === o.faqId) || (o.action === 'clarify' && (o.offered ?? []).includes(o.faqId!))) offered++;
     const at = o.ranked.indexOf(o.faqId!);
     if (at === 0) top1++;
     if (at >= 0 && at < 3) recall3++;
@@ -68,6 +74,7 @@ export function computeMetrics(outcomes: readonly Outcome[]): Metrics {
     mrr: ratio(mrr, answerable.length),
     answeredCorrectly: ratio(right, answerable.length),
     answeredWrongly: ratio(wrong, answerable.length),
+    answeredOrOffered: ratio(offered, answerable.length),
     outOfScope: oos.length,
     oosRejected: ratio(oos.filter((o) => o.action !== 'answer').length, oos.length),
     escalations: esc.length,

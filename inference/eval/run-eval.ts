@@ -56,7 +56,13 @@ export async function evaluateSystems(questions: readonly EvalQuestion[], system
         continue;
       }
       const d = rules.decide(candidates, system.thresholds);
-      outcomes.push({ ...base, ranked, action: d.action, answered: d.action === 'answer' ? d.faqId : null });
+      outcomes.push({
+        ...base,
+        ranked,
+        action: d.action,
+        answered: d.action === 'answer' ? d.faqId : null,
+        offered: d.action === 'clarify' ? d.choices : undefined,
+      });
     }
     results.push({ name: system.name, outcomes, metrics: metricsByLanguage(outcomes), meanMs: ms / Math.max(1, retrieved) });
   }

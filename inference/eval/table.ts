@@ -8,6 +8,7 @@ const COLUMNS: Array<[string, (m: import('./metrics.ts').Metrics) => number, 'pc
   ['MRR', (m) => m.mrr, 'pct'],
   ['ans-ok', (m) => m.answeredCorrectly, 'pct'],
   ['ans-bad', (m) => m.answeredWrongly, 'pct'],
+  ['ok+clar', (m) => m.answeredOrOffered, 'pct'],
   ['oos', (m) => m.outOfScope, 'num'],
   ['oos-rej', (m) => m.oosRejected, 'pct'],
   ['esc', (m) => m.escalations, 'num'],
