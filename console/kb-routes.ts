@@ -141,13 +141,22 @@ function validated(id: string, translations: z.infer<typeof Translation>[]): KbE
   return parsed.entries;
 }
 
-/** A readable id from a question (Latin letters only; others transliterated away), made unique by a suffix. */
+/** A readable id from a question, transliterated to Latin and made unique by a suffix. */
 function slug(question: string): string {
-  const base = question
-    .toLowerCase()
+  const base = [...question.toLowerCase()]
+    .map((ch) => TRANSLIT[ch] ?? ch)
+    .join('')
     .normalize('NFKD')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
+    .slice(0, 40)
+    .replace(/-+$/, '');
   return `${base || 'entry'}-${randomBytes(3).toString('hex')}`;
 }
+
+// Russian and Kazakh Cyrillic to plain Latin, only for readable ids (not the official alphabet).
+const TRANSLIT: Record<string, string> = Object.fromEntries(
+  'а:a б:b в:v г:g д:d е:e ё:e ж:zh з:z и:i й:i к:k л:l м:m н:n о:o п:p р:r с:s т:t у:u ф:f х:h ц:ts ч:ch ш:sh щ:sch ъ: ы:y ь: э:e ю:yu я:ya ә:a ғ:g қ:q ң:n ө:o ұ:u ү:u һ:h і:i'
+    .split(' ')
+    .map((pair) => pair.split(':') as [string, string]),
+);

@@ -36,6 +36,8 @@ export function clear(el) {
 
 export function toast(message, kind = 'info') {
   const box = document.getElementById('toasts');
+  // The same message twice in a row is one toast, not a stack.
+  for (const old of box.children) if (old.textContent === message) old.remove();
   const item = h('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, message);
   box.append(item);
   setTimeout(() => item.classList.add('fade'), 3500);
@@ -56,4 +58,9 @@ export function time(value, lang, withDate = false) {
   const locale = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' }[lang] ?? 'en-GB';
   const opts = withDate ? { dateStyle: 'short', timeStyle: 'short' } : { timeStyle: 'short' };
   return new Intl.DateTimeFormat(locale, opts).format(new Date(value));
+}
+
+/** Replaces the children of `el` (arrays flattened, null/false skipped). */
+export function fill(el, ...children) {
+  return append(clear(el), children);
 }

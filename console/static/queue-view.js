@@ -1,7 +1,7 @@
 // The queue (waiting oldest first, then those with operators) and the conversation view: the
 // whole history, the reply box with canned responses, and claim / transfer / return / close.
 import { api, ApiError } from './api.js';
-import { clear, duration, h, time, toast } from './dom.js';
+import { clear, fill, duration, h, time, toast } from './dom.js';
 import { getLang, t } from './i18n.js';
 
 export async function mount(container, app) {
@@ -66,7 +66,7 @@ export async function mount(container, app) {
   function renderList() {
     const waiting = state.items.filter((i) => i.owner === 'waiting');
     const working = state.items.filter((i) => i.owner === 'operator').sort((a, b) => Number(mine(b)) - Number(mine(a)));
-    clear(list).append(
+    fill(list, 
       h('h2', {}, t('waiting'), h('span', { class: 'count' }, String(waiting.length))),
       waiting.length ? h('div', { class: 'items' }, waiting.map(item)) : h('p', { class: 'empty' }, t('noWaiting')),
       h('h2', {}, t('inProgress'), h('span', { class: 'count' }, String(working.length))),
@@ -94,7 +94,7 @@ export async function mount(container, app) {
   function renderDetail() {
     const c = state.view;
     if (!c) {
-      clear(detail).append(h('div', { class: 'placeholder' }, h('img', { src: '/console/assets/logo.svg', alt: '', width: 56, height: 56 }), h('p', {}, t('selectConversation'))));
+      fill(detail, h('div', { class: 'placeholder' }, h('img', { src: '/console/assets/logo.svg', alt: '', width: 56, height: 56 }), h('p', {}, t('selectConversation'))));
       return;
     }
     const since = c.escalatedAt;
@@ -127,7 +127,7 @@ export async function mount(container, app) {
         h('optgroup', { label: l.toUpperCase() }, state.canned.filter((x) => x.lang === l).map((x) => h('option', { value: x.id }, x.title))),
       ),
     );
-    clear(detail).append(
+    fill(detail, 
       h(
         'header',
         { class: 'conv-head' },

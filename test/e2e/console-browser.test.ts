@@ -76,8 +76,9 @@ for (const [kind, open] of await databaseKinds()) {
       assert.equal(second.body.error, 'already claimed by another operator');
       await other.locator(`.queue-item[data-id="${id}"][data-owner="operator"]`).waitFor({ timeout: 5000 });
       await other.locator(`.queue-item[data-id="${id}"]`).click();
+      await other.locator('.conv-head .badge.owner-operator').waitFor();
+      await other.locator('#reply[disabled]').waitFor();
       assert.equal(await other.locator('#claim').count(), 0, 'no claim button on a claimed chat');
-      assert.ok(await other.locator('#reply[disabled]').count());
       await other.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-tablet-${kind}.png`) });
 
       const before = h.outbound.sent.length;
@@ -104,6 +105,43 @@ for (const [kind, open] of await databaseKinds()) {
       assert.match(next.replies[0]!.text, /ЦОН/);
       await page.context().close();
       await other.context().close();
+    });
+
+    it('an admin edits the knowledge base, turns an unanswered question into an entry, and reads analytics', async () => {
+      await h.citizen('browser-2', 'как получить справку о несудимости');
+      await h.citizen('browser-3', 'справка о несудимости как получить онлайн');
+      const page = await signIn('admin');
+      await page.click('[data-view="unanswered"]');
+      const group = page.locator('.group', { hasText: 'несудимости' }).first();
+      await group.waitFor();
+      assert.match(await group.innerText(), /2/);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-unanswered-${kind}.png`), fullPage: true });
+      await group.locator('button.primary').click();
+      await page.waitForSelector('#kb-save');
+      const ru = page.locator('fieldset[data-lang="ru"]');
+      assert.match(await ru.locator('[name=question]').inputValue(), /несудимости/);
+      await ru.locator('[name=answer]').fill('Справку о несудимости можно получить на eGov за несколько минут.');
+      await page.fill('fieldset[data-lang="kk"] [name=question]', 'Соттылығы жоқ туралы анықтаманы қалай алуға болады?');
+      await page.fill('fieldset[data-lang="kk"] [name=answer]', 'Анықтаманы eGov арқылы бірнеше минутта алуға болады.');
+      await page.click('#kb-save');
+      await page.locator('#kb-toggle').waitFor();
+      const saved = (await h.kb.list()).filter((e) => e.question.includes('несудимости') || e.question.includes('Соттылығы'));
+      assert.deepEqual(saved.map((e) => e.lang).sort(), ['kk', 'ru']);
+      await ru.locator('[name=answer]').fill('Справку о несудимости можно получить на eGov или в ЦОН.');
+      await page.click('#kb-save');
+      await page.locator('.kb-editor td.diff', { hasText: 'ЦОН' }).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-kb-${kind}.png`), fullPage: true });
+      await page.click('#kb-toggle');
+      await page.locator('.kb-editor .badge', { hasText: 'отключена' }).waitFor();
+      assert.equal((await h.kb.get(saved[0]!.id, 'ru'))?.enabled, false);
+
+      await page.click('[data-view="analytics"]');
+      await page.waitForSelector('.charts svg');
+      assert.match(await page.locator('.cards').innerText(), /сообщения/i);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-analytics-${kind}.png`), fullPage: true });
+      await page.click('[data-view="audit"]');
+      await page.locator('td', { hasText: 'kb-disable' }).waitFor();
+      await page.context().close();
     });
   });
 }

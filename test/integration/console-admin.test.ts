@@ -83,7 +83,8 @@ for (const [kind, open] of await databaseKinds()) {
       assert.ok((await h.kb.get('id-card', 'ru'))?.altQuestions.includes('что такое бирка на собаку'));
       const created = await admin.call('POST', '/api/kb', { translations: [{ lang: 'ru', question: top.question, answer: 'Пособие оформляется на eGov.' }] });
       assert.equal(created.status, 200);
-      assert.match(created.json.id, /^entry-[0-9a-f]{6}$/);
+      assert.match(created.json.id, /^[a-z0-9-]+-[0-9a-f]{6}$/);
+      assert.match(created.json.id, /posob/);
       const after = await admin.call('GET', '/api/unanswered');
       assert.deepEqual(after.json.groups.map((g: { question: string }) => g.question).filter((q: string) => q === top.question || q === 'что такое бирка на собаку'), []);
     });
