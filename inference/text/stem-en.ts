@@ -26,9 +26,9 @@ function verbal(w: string): string {
   for (const ending of ['ing', 'ed']) {
     if (!w.endsWith(ending)) continue;
     const stem = w.slice(0, w.length - ending.length);
-    // "agreed" keeps its e: the stem is "agree", not "agre" + "ed".
-    if (ending === 'ed' && stem.endsWith('e')) continue;
     if (stem.length >= MIN_STEM && VOWEL.test(stem)) {
+      // "agreed" is "agree" + "d", not "agre" + "ed"
+      if (ending === 'ed' && stem.endsWith('e')) return stem;
       return ending === 'ed' && stem.endsWith('i') ? stem.slice(0, -1) + 'y' : undouble(stem);
     }
   }

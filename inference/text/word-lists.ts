@@ -65,6 +65,8 @@ cadastre real estate ownership owner owners sale sell selling buy buying bought 
 notarized apostille legalization legalisation recognition diploma transcript residence permanent
 temporary stay exit entry border customs import export vehicle registration inspection plate
 number insurance accident traffic violation speeding camera parking
+man men woman women boy girl friend friends work works worked home here there
+cafe file files photo video news email online offline upload download print printed
 `;
 
 /**
