@@ -76,6 +76,10 @@ for (const [kind, open] of await databaseKinds()) {
       assert.match(cookie, /SameSite=Strict/);
       const { csrfToken } = (await res.json()) as { csrfToken: string };
       const session = cookie.split(';')[0]!;
+      const token = session.split('=')[1]!;
+      assert.ok(await h.accounts.session(token, new Date(Date.now() + 11 * 3600_000)), 'alive within a shift');
+      assert.equal(await h.accounts.session(token, new Date(Date.now() + 13 * 3600_000)), undefined, 'expired after 12 h');
+      assert.match(cookie, /Expires=/);
       const out = await h.app.request('/api/logout', { method: 'POST', headers: { cookie: session, 'x-csrf-token': csrfToken } });
       assert.equal(out.status, 200);
       assert.equal((await h.app.request('/api/me', { headers: { cookie: session } })).status, 401);
