@@ -15,9 +15,8 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { createConversationStore } from '../db/conversation-store.ts';
 import { createKbRepository } from '../db/kb-repository.ts';
 import { createModelStore } from '../db/model-store.ts';
-import { createLanguageDetector } from '../inference/language.ts';
+import { createInference } from '../inference/index.ts';
 import type { Config } from './config.ts';
-import { createLexicalRetriever } from './lexical-retriever.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Redis } from 'ioredis';
@@ -50,9 +49,6 @@ export interface AppServices {
 }
 
 export const DEMO_KB_DIR = fileURLToPath(new URL('../data/demo-kb', import.meta.url));
-
-/** Lexical-only thresholds until an encoder is trained; replaced by the calibrated ones. */
-const LEXICAL_THRESHOLDS: Thresholds = { answer: 0.6, clarify: 0.35, margin: 0.1 };
 
 export interface BuildOptions {
   /** Skip loading the demo knowledge base even on an empty embedded database. */
@@ -118,14 +114,18 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   }
 }
 
+/**
+ * The hybrid inference layer: Kömek's own trained encoder (or a deployer's pretrained one from
+ * EMBEDDING_MODEL_DIR) plus lexical search. The model loads lazily, on `ensureCurrent()` or the
+ * first question, so commands that never retrieve never train.
+ */
 async function createDefaultInference(deps: { kb: KnowledgeBase; models: ModelStore; logger: Logger; config: Config }): Promise<Inference> {
-  return {
-    retriever: createLexicalRetriever(deps.kb),
-    detector: createLanguageDetector(),
-    thresholds: LEXICAL_THRESHOLDS,
-    ensureCurrent: async () => {},
-    close: async () => {},
-  };
+  return createInference({
+    kb: deps.kb,
+    models: deps.models,
+    logger: deps.logger,
+    options: { intraOpNumThreads: deps.config.onnxThreads, modelDir: deps.config.embeddingModelDir },
+  });
 }
 
 /** Reads every `*.jsonl` of the demo folder as one knowledge base. */
