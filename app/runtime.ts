@@ -204,13 +204,17 @@ function standardMounts(services: AppServices): Mount[] {
  * then the services (database, inference). `mounts`: where the operator console is wired in.
  */
 export async function runRole(
-  ctx: { services(): Promise<AppServices>; stdout: NodeJS.WritableStream },
+  ctx: { services(): Promise<AppServices>; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   role: Role,
   extra: Pick<RuntimeOptions, 'mounts' | 'adapters'> = {},
 ): Promise<number> {
   const services = await ctx.services();
   const { logger } = services;
   try {
+    if (role !== 'all' && !services.config.redisUrl) {
+      ctx.stderr.write(`komek: ${role} needs REDIS_URL: without Redis the queue lives inside one process — run \`komek start\` instead\n`);
+      return 78;
+    }
     if (role !== 'bots') await services.inference.ensureCurrent();
     const runtime = await startRuntime(services, {
       role,
