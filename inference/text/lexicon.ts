@@ -70,8 +70,11 @@ function keysOf(token: string): Set<string> {
 
 /** Forms a term is indexed under: as normalised, Latin kept as typed, and Latin converted. */
 function termVariants(term: string): string[] {
+  const auto = normalizeText(term);
+  // Without Latin letters the three ways of handling Latin agree.
+  if (!/\p{Script=Latin}/u.test(term)) return auto.length > 0 ? [auto] : [];
   const kept = normalizeText(term, { latin: 'keep' });
-  const variants = new Set([normalizeText(term), kept]);
+  const variants = new Set([auto, kept]);
   // "tson" or "zheke kualik" as a term: also index the Cyrillic reading whatever the context.
   if (tokenize(kept).some((t) => LATIN.test(t) && !isEnglishWord(t))) {
     variants.add(normalizeText(term, { latin: 'convert' }));
