@@ -15,7 +15,7 @@ import { ONNX_IO } from '../inference/encoder/onnx-export.ts';
 import { createRng } from '../inference/encoder/prng.ts';
 import { readDemoParts } from '../inference/eval/demo-data.ts';
 import { trainedEmbedder } from '../inference/retrieval/embedder.ts';
-import { fitRetrieval } from '../inference/retrieval/fit-retrieval.ts';
+import { backgroundIndex, fitRetrieval } from '../inference/retrieval/fit-retrieval.ts';
 import { buildHybridScorer } from '../inference/retrieval/hybrid-retriever.ts';
 import { calibrate } from '../inference/retrieval/scorer.ts';
 import { analyze } from '../inference/text/index.ts';
@@ -96,7 +96,8 @@ export async function runEncoderBench(out: (line: string) => void): Promise<void
   const corpusTexts = corpus.flatMap((s) => (['kk', 'ru'] as const).flatMap((lang) => s.texts[lang].map((text) => ({ text, lang }))));
   const big = syntheticEntries(corpusTexts, 10_000);
   const t0 = performance.now();
-  const scorer = await buildHybridScorer(big, trainedEmbedder(encoder), analyze);
+  const background = await backgroundIndex(corpus, fit.calibration.backgroundServices, trainedEmbedder(encoder));
+  const scorer = await buildHybridScorer(big, trainedEmbedder(encoder), analyze, undefined, background);
   out(`retrieval index over 10,000 entries (${scorer.textCount} texts): built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const latencies: number[] = [];
   for (let q = 0; q < 300; q++) {

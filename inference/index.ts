@@ -20,7 +20,7 @@ import type { TrainProgress } from './encoder/train-model.ts';
 import type { CorpusLike } from './encoder/training-data.ts';
 import { createLanguageDetector } from './language.ts';
 import { createPretrainedEncoder } from './pretrained/pretrained-encoder.ts';
-import { calibrateHybrid, fitRetrieval, type CalibrationMeta } from './retrieval/fit-retrieval.ts';
+import { backgroundIndex, calibrateHybrid, fitRetrieval, type CalibrationMeta } from './retrieval/fit-retrieval.ts';
 import { encoderEmbedder, trainedEmbedder, type TextEmbedder } from './retrieval/embedder.ts';
 import { createHybridRetriever, type HybridRetriever } from './retrieval/hybrid-retriever.ts';
 import { DEFAULT_SPLIT, makeCalibrationSplit } from './retrieval/calibration-split.ts';
@@ -95,18 +95,24 @@ export function createInference(deps: InferenceDeps): KomekInference {
     await previous?.close();
   }
 
-  function retrieverFor(embedder: TextEmbedder, calibration: LogisticModel, stored?: { kbVersion: number; vectors: Awaited<ReturnType<ModelStore['vectors']>> }): HybridRetriever {
-    return createHybridRetriever({ kb: deps.kb, encoder: embedder, analyzer, calibration, logger: log, stored, checkEveryMs: opts.checkEveryMs });
+  async function retrieverFor(
+    embedder: TextEmbedder,
+    calibration: LogisticModel,
+    backgroundServices: readonly string[],
+    stored?: { kbVersion: number; vectors: Awaited<ReturnType<ModelStore['vectors']>> },
+  ): Promise<HybridRetriever> {
+    const background = await backgroundIndex(await corpus(), backgroundServices, embedder);
+    return createHybridRetriever({ kb: deps.kb, encoder: embedder, analyzer, calibration, logger: log, stored, background, checkEveryMs: opts.checkEveryMs });
   }
 
   async function loadStored(model: StoredModel): Promise<void> {
     const meta = parseEncoderMeta(model.meta);
-    const calibration = (meta.calibration as unknown as CalibrationMeta | undefined)?.model;
-    if (!calibration) throw new Error(`model ${model.id} has no calibration in its meta`);
+    const cal = meta.calibration as unknown as CalibrationMeta | undefined;
+    if (!cal?.model) throw new Error(`model ${model.id} has no calibration in its meta`);
     const encoder = await createOnnxEncoder(model, analyzer, { intraOpNumThreads: opts.intraOpNumThreads });
     try {
       const vectors = await deps.models.vectors(model.id);
-      const retriever = retrieverFor(trainedEmbedder(encoder), calibration, { kbVersion: model.kbVersion, vectors });
+      const retriever = await retrieverFor(trainedEmbedder(encoder), cal.model, cal.backgroundServices ?? [], { kbVersion: model.kbVersion, vectors });
       await retriever.refresh();
       await swap({ retriever, modelKbVersion: model.kbVersion, close: () => encoder.close() });
       log.info({ modelId: model.id, kbVersion: model.kbVersion }, 'encoder loaded');
@@ -122,11 +128,11 @@ export function createInference(deps: InferenceDeps): KomekInference {
       const embedder = encoderEmbedder(encoder);
       const entries = await deps.kb.list({ enabledOnly: true });
       const kbVersion = await deps.kb.version();
-      // No training: all corpus services are out-of-scope material (minus those the knowledge base covers).
+      // No training: the split only decides which corpus services play the unknown while calibrating.
       const all = await corpus();
-      const split = makeCalibrationSplit(entries, all, { ...DEFAULT_SPLIT, seed, heldOutServiceShare: 1 });
+      const split = makeCalibrationSplit(entries, all, { ...DEFAULT_SPLIT, seed });
       const cal = await calibrateHybrid(split, all, embedder, analyzer);
-      const retriever = retrieverFor(embedder, cal.model);
+      const retriever = await retrieverFor(embedder, cal.model, cal.backgroundServices);
       await retriever.refresh();
       await swap({ retriever, modelKbVersion: kbVersion, close: () => encoder.close() });
       log.info({ dir, kbVersion }, 'pretrained encoder loaded');

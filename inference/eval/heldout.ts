@@ -21,7 +21,7 @@ import type { Analyzer } from '../encoder/featurize.ts';
 import type { CorpusLike } from '../encoder/training-data.ts';
 import { createOnnxEncoder } from '../encoder/onnx-encoder.ts';
 import { trainedEmbedder } from '../retrieval/embedder.ts';
-import { fitRetrieval } from '../retrieval/fit-retrieval.ts';
+import { backgroundIndex, fitRetrieval } from '../retrieval/fit-retrieval.ts';
 import { buildHybridScorer } from '../retrieval/hybrid-retriever.ts';
 import { entryTexts } from '../retrieval/kb-texts.ts';
 import { createLexicalIndex } from '../retrieval/lexical-index.ts';
@@ -53,7 +53,9 @@ export function linkedServices(entries: readonly KbEntry[], corpus: readonly Cor
 async function hybridSystem(name: string, entries: KbEntry[], corpus: CorpusLike[], kbEpochs: number | undefined): Promise<{ system: EvalSystem; close: () => Promise<void>; seconds: number }> {
   const fit = await fitRetrieval(entries, corpus, analyze, { seed: 42, train: kbEpochs === undefined ? {} : { kbEpochs } });
   const encoder = await createOnnxEncoder({ onnx: fit.onnx, meta: fit.meta }, analyze);
-  const scorer = await buildHybridScorer(entries, trainedEmbedder(encoder), analyze, fit.vectors);
+  const embedder = trainedEmbedder(encoder);
+  const background = await backgroundIndex(corpus, fit.calibration.backgroundServices, embedder);
+  const scorer = await buildHybridScorer(entries, embedder, analyze, fit.vectors, background);
   return { system: { name, retriever: calibratedRetriever(scorer, fit.calibration.model), thresholds: DEFAULT_THRESHOLDS }, close: () => encoder.close(), seconds: fit.seconds.total };
 }
 

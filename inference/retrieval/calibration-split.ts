@@ -77,10 +77,11 @@ export function outOfScopeQueries(corpus: readonly CorpusLike[], services: reado
 }
 
 /**
- * Which held-out services the knowledge base covers: those whose phrasings mostly (more than
- * half) retrieve one and the same entry first. Out-of-scope phrasings scatter over entries; a
- * service the knowledge base answers keeps landing on its entry. Covered services are left out
- * of calibration rather than guessed a label.
+ * Which corpus services the knowledge base covers: those of which at least a third of the
+ * phrasings retrieve one and the same entry first. Out-of-scope phrasings scatter over entries;
+ * a service the knowledge base answers keeps landing on its entry. The rule is generous on
+ * purpose: a covered service is left out of calibration (rather than guessed a label) and out of
+ * the background of known other services (where it would compete with its own entry).
  */
 export function coveredServices(queries: readonly CalibrationQuery[], topEntry: readonly (string | null)[]): Set<string> {
   const votes = new Map<string, Map<string, number>>();
@@ -96,7 +97,7 @@ export function coveredServices(queries: readonly CalibrationQuery[], topEntry: 
   const out = new Set<string>();
   for (const [source, m] of votes) {
     const max = Math.max(...m.values());
-    if (max > (totals.get(source) ?? 0) / 2) out.add(source.replace(/^corpus:/, ''));
+    if (max * 3 >= (totals.get(source) ?? 0)) out.add(source.replace(/^corpus:/, ''));
   }
   return out;
 }

@@ -15,10 +15,10 @@ import { encodeTexts, trainedEmbedder, type TextEmbedder } from './embedder.ts';
 import { trainModel, type TrainModelOptions, type TrainProgress } from '../encoder/train-model.ts';
 import { corpusGroups, kbGroups, type CorpusLike } from '../encoder/training-data.ts';
 import { coveredServices, DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type CalibrationQuery, type SplitOptions } from './calibration-split.ts';
-import { createDenseIndex } from './dense-index.ts';
+import { createDenseIndex, type DenseIndex } from './dense-index.ts';
 import { fitCalibrator, scoreQueries } from './fit-calibrator.ts';
 import { createHybridScorer } from './hybrid-scorer.ts';
-import { entryTexts } from './kb-texts.ts';
+import { entryTexts, type EntryText } from './kb-texts.ts';
 import { createLexicalIndex } from './lexical-index.ts';
 import type { LogisticModel } from './logistic.ts';
 import type { ScoredCandidate } from './scorer.ts';
@@ -37,6 +37,8 @@ export interface CalibrationMeta {
   split: SplitOptions;
   heldOutServices: string[];
   coveredServices: string[];
+  /** Corpus services the knowledge base does not cover: the background at run time. */
+  backgroundServices: string[];
   positives: number;
   negatives: number;
 }
@@ -51,28 +53,46 @@ export interface FittedRetrieval {
   seconds: { train: number; calibrate: number; encode: number; total: number };
 }
 
-/** The calibrated confidence for an embedder, fitted on a split (see calibration-split.ts). */
+/** Every corpus phrasing as an entry-like text (the service stands in for the entry id). */
+export function corpusTexts(corpus: readonly CorpusLike[], services?: ReadonlySet<string>): EntryText[] {
+  return corpus
+    .filter((s) => !services || services.has(s.service))
+    .flatMap((s) => (['kk', 'ru', 'en'] as const).flatMap((lang) => s.texts[lang].map((text, i) => ({ faqId: s.service, lang, field: `c${i}`, text }))));
+}
+
+/** The dense index of known services the knowledge base does not cover. */
+export async function backgroundIndex(corpus: readonly CorpusLike[], services: readonly string[], embedder: TextEmbedder): Promise<DenseIndex> {
+  return createDenseIndex(await encodeTexts(embedder, corpusTexts(corpus, new Set(services))), embedder.dim);
+}
+
+/**
+ * The calibrated confidence for an embedder, fitted on a split (see calibration-split.ts).
+ * Also decides which corpus services the knowledge base covers; the others are the background
+ * of known other services, during calibration without the held-out ones (they play the unknown).
+ */
 export async function calibrateHybrid(
   split: { trainEntries: readonly KbEntry[]; positives: CalibrationQuery[]; heldOutServices: readonly string[] },
   corpus: readonly CorpusLike[],
   embedder: TextEmbedder,
   analyzer: Analyzer,
-): Promise<{ model: LogisticModel; covered: Set<string>; queries: CalibrationQuery[]; scored: ScoredCandidate[][] }> {
+): Promise<{ model: LogisticModel; covered: Set<string>; backgroundServices: string[]; queries: CalibrationQuery[]; scored: ScoredCandidate[][] }> {
   const trainTexts = entryTexts(split.trainEntries);
+  const dense = createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim);
+  const corpusVectors = await encodeTexts(embedder, corpusTexts(corpus));
+  const tops = corpusVectors.map((v) => dense.search(v.vector, v.lang, 1)[0]?.faqId ?? null);
+  const covered = coveredServices(corpusVectors.map((v) => ({ text: '', lang: v.lang, faqId: null, source: `corpus:${v.faqId}` })), tops);
+  const heldOut = new Set(split.heldOutServices);
   const scorer = createHybridScorer({
-    dense: createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim),
+    dense,
     lexical: createLexicalIndex(trainTexts, analyzer),
     embed: async (text: string, lang: Lang | undefined) => (await embedder.embedQueries([text], [lang]))[0]!,
+    background: createDenseIndex(corpusVectors.filter((v) => !covered.has(v.faqId) && !heldOut.has(v.faqId)), embedder.dim),
   });
-  const oosAll = outOfScopeQueries(corpus, split.heldOutServices);
-  const oosScored = await scoreQueries(scorer, oosAll);
-  const denseTop = oosScored.map((c) => [...c].sort((a, b) => b.features[0]! - a.features[0]!)[0]?.faqId ?? null);
-  const covered = coveredServices(oosAll, denseTop);
-  const keep = oosAll.map((q) => !covered.has(q.source.replace(/^corpus:/, '')));
-  const posScored = await scoreQueries(scorer, split.positives);
-  const queries = [...split.positives, ...oosAll.filter((_, i) => keep[i])];
-  const scored = [...posScored, ...oosScored.filter((_, i) => keep[i])];
-  return { model: fitCalibrator(scorer, queries, scored), covered, queries, scored };
+  const oos = outOfScopeQueries(corpus, split.heldOutServices, covered);
+  const queries = [...split.positives, ...oos];
+  const scored = await scoreQueries(scorer, queries);
+  const backgroundServices = corpus.map((s) => s.service).filter((name) => !covered.has(name));
+  return { model: fitCalibrator(scorer, queries, scored), covered, backgroundServices, queries, scored };
 }
 
 export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly CorpusLike[], analyzer: Analyzer, opts: FitOptions): Promise<FittedRetrieval> {
@@ -100,6 +120,7 @@ export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly
       split,
       heldOutServices: s.heldOutServices,
       coveredServices: [...cal.covered].sort(),
+      backgroundServices: cal.backgroundServices,
       positives: s.positives.length,
       negatives: cal.queries.length - s.positives.length,
     };

@@ -9,7 +9,7 @@ import type { KbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
 import type { KnowledgeBase, Logger, Retriever, StoredVector } from '../../core/ports.ts';
 import type { Analyzer } from '../encoder/featurize.ts';
-import { createDenseIndex } from './dense-index.ts';
+import { createDenseIndex, type DenseIndex } from './dense-index.ts';
 import { encodeTexts, type TextEmbedder } from './embedder.ts';
 import { createHybridScorer } from './hybrid-scorer.ts';
 import { entryTexts } from './kb-texts.ts';
@@ -23,6 +23,7 @@ export async function buildHybridScorer(
   encoder: TextEmbedder,
   analyzer: Analyzer,
   stored?: readonly StoredVector[],
+  background?: DenseIndex,
 ): Promise<CandidateScorer & { textCount: number }> {
   const texts = entryTexts(entries);
   const byKey = new Map((stored ?? []).map((v) => [`${v.faqId}\u0000${v.lang}\u0000${v.field}`, v]));
@@ -34,6 +35,7 @@ export async function buildHybridScorer(
     dense: createDenseIndex(vectors, encoder.dim),
     lexical: createLexicalIndex(texts, analyzer),
     embed: async (text: string, lang: Lang | undefined) => (await encoder.embedQueries([text], [lang]))[0]!,
+    background,
   });
   return Object.assign(scorer, { textCount: texts.length });
 }
@@ -46,6 +48,8 @@ export interface HybridRetrieverDeps {
   logger: Logger;
   /** Vectors stored for `vectorsKbVersion`; used when the knowledge base is still at that version. */
   stored?: { kbVersion: number; vectors: readonly StoredVector[] };
+  /** Known services the knowledge base does not cover (see hybrid-scorer.ts). */
+  background?: DenseIndex;
   /** How often a retrieval may check the knowledge-base version (default 5000 ms). */
   checkEveryMs?: number;
   now?: () => number;
@@ -69,7 +73,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): HybridRetrieve
     const started = now();
     const entries = (await deps.kb.list({ enabledOnly: true })).filter((e) => e.enabled);
     const stored = deps.stored && deps.stored.kbVersion === version ? deps.stored.vectors : undefined;
-    const scorer = await buildHybridScorer(entries, deps.encoder, deps.analyzer, stored);
+    const scorer = await buildHybridScorer(entries, deps.encoder, deps.analyzer, stored, deps.background);
     current = { version, scorer };
     deps.logger.info({ kbVersion: version, entries: entries.length, texts: scorer.textCount, reusedVectors: Boolean(stored), ms: now() - started }, 'retrieval index built');
   }

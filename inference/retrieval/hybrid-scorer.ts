@@ -2,14 +2,15 @@
  * Candidates of the hybrid retriever: the dense index's best entries joined with the lexical
  * index's best (reciprocal-rank style: an entry found by either is a candidate), each described
  * by features of both — cosine, its lead over the other candidates, the lexical score relative
- * to the best, lexical rank — plus how much of the question the knowledge base knows at all.
+ * to the best, lexical rank — plus how much of the question the knowledge base knows at all and
+ * how much closer the entry is than the nearest phrasing of a service the knowledge base lacks.
  */
 import type { Lang } from '../../core/lang.ts';
 import type { DenseIndex } from './dense-index.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import type { CandidateScorer, ScoredCandidate } from './scorer.ts';
 
-export const HYBRID_FEATURES = ['cos', 'cos_same', 'cos_lead', 'lex_rel', 'lex_rrank', 'dense_rrank', 'coverage'] as const;
+export const HYBRID_FEATURES = ['cos', 'cos_same', 'cos_lead', 'lex_rel', 'lex_rrank', 'dense_rrank', 'coverage', 'cos_over_background'] as const;
 
 export interface HybridScorerDeps {
   dense: DenseIndex;
@@ -18,6 +19,11 @@ export interface HybridScorerDeps {
   embed(text: string, lang: Lang | undefined): Promise<Float32Array>;
   /** Candidates taken from each source (default 10). */
   depth?: number;
+  /**
+   * Phrasings of known services the knowledge base does not cover (from the corpus): a question
+   * closer to one of them than to any entry is about something else. Optional.
+   */
+  background?: DenseIndex;
 }
 
 export function createHybridScorer(deps: HybridScorerDeps): CandidateScorer {
@@ -37,6 +43,7 @@ export function createHybridScorer(deps: HybridScorerDeps): CandidateScorer {
       const denseRank = new Map(denseOrder.map((h, i) => [h.faqId, i]));
       const best = denseOrder[0]!.any;
       const second = denseOrder[1]?.any ?? -1;
+      const background = deps.background && deps.background.textCount > 0 ? (deps.background.search(query, undefined, 1)[0]?.any ?? 0) : 0;
       return dense.map((h): ScoredCandidate => {
         const others = h.any === best ? second : best;
         const lr = lexRank.get(h.faqId);
@@ -50,6 +57,7 @@ export function createHybridScorer(deps: HybridScorerDeps): CandidateScorer {
             lr === undefined ? 0 : 1 / (1 + lr),
             1 / (1 + denseRank.get(h.faqId)!),
             coverage,
+            h.any - background,
           ],
         };
       });

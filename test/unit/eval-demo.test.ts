@@ -9,7 +9,7 @@ import { lexicalBaselines } from '../../inference/eval/baselines.ts';
 import { readDemoParts, readDevSet } from '../../inference/eval/demo-data.ts';
 import { evaluateSystems } from '../../inference/eval/run-eval.ts';
 import { trainedEmbedder } from '../../inference/retrieval/embedder.ts';
-import { fitRetrieval } from '../../inference/retrieval/fit-retrieval.ts';
+import { backgroundIndex, fitRetrieval } from '../../inference/retrieval/fit-retrieval.ts';
 import { buildHybridScorer } from '../../inference/retrieval/hybrid-retriever.ts';
 import { calibratedRetriever } from '../../inference/retrieval/scorer.ts';
 import { DEFAULT_THRESHOLDS } from '../../inference/retrieval/thresholds.ts';
@@ -26,7 +26,9 @@ test('demo knowledge base: hybrid retrieval holds its figures and beats lexical 
   const fit = await fitRetrieval(entries, corpus, analyze, { seed: 42 });
   const encoder = await createOnnxEncoder({ onnx: fit.onnx, meta: fit.meta }, analyze);
   try {
-    const scorer = await buildHybridScorer(entries, trainedEmbedder(encoder), analyze, fit.vectors);
+    const embedder = trainedEmbedder(encoder);
+    const background = await backgroundIndex(corpus, fit.calibration.backgroundServices, embedder);
+    const scorer = await buildHybridScorer(entries, embedder, analyze, fit.vectors, background);
     const systems = [
       { name: 'hybrid', retriever: calibratedRetriever(scorer, fit.calibration.model), thresholds: DEFAULT_THRESHOLDS },
       ...(await lexicalBaselines(entries, corpus, analyze, DEFAULT_THRESHOLDS, fit.calibration)),
