@@ -4,7 +4,7 @@
  */
 import type { Command, CommandContext } from './command.ts';
 import { UsageError } from './command.ts';
-import { ConfigError, parseConfig } from './config.ts';
+import { ConfigError, parseConfig, type Config } from './config.ts';
 import { buildServices, type AppServices } from './services.ts';
 import { askCommand } from './commands/ask.ts';
 import { kbCommand } from './commands/kb.ts';
@@ -48,12 +48,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 0;
   }
   let services: Promise<AppServices> | undefined;
+  let config: Config | undefined;
   const ctx: CommandContext = {
+    config: () => (config ??= parseConfig(env)),
     argv: rest,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
-    services: (opts) => (services ??= buildServices(parseConfig(env), opts)),
+    services: (opts) => (services ??= buildServices(ctx.config(), opts)),
   };
   try {
     return await command.run(ctx);

@@ -4,6 +4,7 @@
  * the composition root, so `komek --help` never opens a database.
  */
 import type { Writable } from 'node:stream';
+import type { Config } from './config.ts';
 import type { AppServices } from './services.ts';
 
 export interface CommandContext {
@@ -13,6 +14,8 @@ export interface CommandContext {
   stdout: Writable;
   stderr: Writable;
   /** Builds the application services once (config, database, knowledge base, inference…). */
+  /** The parsed configuration, without connecting anything. */
+  config(): Config;
   /** `noDemo`: do not load the demo knowledge base into an empty embedded database. */
   services(opts?: { noDemo?: boolean }): Promise<AppServices>;
 }

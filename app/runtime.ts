@@ -8,7 +8,14 @@
  * Shutdown (`close`, once): stop intake (adapters), drain or hand back jobs in flight (workers,
  * then deliveries), close the HTTP server, the queues and Redis. The caller closes the services.
  */
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { createWhatsAppAdapter } from '../bots/whatsapp/adapter.ts';
+import { createBaileysSocketFactory } from '../bots/whatsapp/socket.ts';
+import { createConsoleMount, type ConsoleMount } from '../console/index.ts';
+import { systemClock, type OutboundSink } from '../core/ports.ts';
+import { createPostgresAuthState } from '../db/whatsapp-auth-store.ts';
+import type { CommandContext } from './command.ts';
 import type { ChannelAdapter } from '../bots/channel.ts';
 import { createTelegramAdapter, type TelegramAdapterOptions } from '../bots/telegram/adapter.ts';
 import { createWebAdapter } from '../bots/web/adapter.ts';
@@ -201,32 +208,102 @@ function standardMounts(services: AppServices): Mount[] {
 
 /**
  * Runs `role` until SIGINT/SIGTERM, then shuts down once: the runtime (intake, drain, queues),
- * then the services (database, inference). `mounts`: where the operator console is wired in.
+ * the console, then the services (database, inference). This is where the composition root wires
+ * the parts that live outside the messaging runtime: the operator console (roles all and bots),
+ * WhatsApp (when enabled) and the model warm-up.
  */
 export async function runRole(
-  ctx: { services(): Promise<AppServices>; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  ctx: Pick<CommandContext, 'config' | 'services' | 'stdout' | 'stderr'>,
   role: Role,
   extra: Pick<RuntimeOptions, 'mounts' | 'adapters'> = {},
 ): Promise<number> {
+  // Checked before anything connects: a worker without Redis must not open the embedded database.
+  if (role !== 'all' && !ctx.config().redisUrl) {
+    ctx.stderr.write(`komek: ${role} needs REDIS_URL: without Redis the queue lives inside one process — run \`komek start\` instead\n`);
+    return 78;
+  }
   const services = await ctx.services();
   const { logger } = services;
+  let consoleMount: ConsoleMount | undefined;
   try {
-    if (role !== 'all' && !services.config.redisUrl) {
-      ctx.stderr.write(`komek: ${role} needs REDIS_URL: without Redis the queue lives inside one process — run \`komek start\` instead\n`);
-      return 78;
+    // A worker takes no jobs before its model is ready; an HTTP-serving process opens at once and
+    // warms up behind it, so the web chat and the console are there from the first second.
+    if (role === 'worker') await services.inference.ensureCurrent();
+    const outbound = lateOutboundSink();
+    const mounts = [...(extra.mounts ?? [])];
+    if (role !== 'worker') {
+      consoleMount = createConsoleMount({
+        db: services.database.db,
+        kb: services.kb,
+        conversations: services.conversations,
+        outbound,
+        logger,
+        config: services.config,
+        clock: systemClock,
+        onKbChanged: () => (services.inference.train ? services.inference.train() : services.inference.ensureCurrent()),
+        options: { timezone: services.config.officeHours.timezone },
+      });
+      await consoleMount.init();
+      services.events.subscribe(consoleMount.events);
+      mounts.push(consoleMount.mount);
     }
-    if (role !== 'bots') await services.inference.ensureCurrent();
+    const adapters = [...(extra.adapters ?? [])];
+    if (role !== 'worker' && services.config.whatsapp.enabled) adapters.push(await createWhatsApp(services));
     const runtime = await startRuntime(services, {
       role,
-      mounts: role === 'worker' ? [] : [...standardMounts(services), ...(extra.mounts ?? [])],
-      adapters: extra.adapters,
+      mounts: role === 'worker' ? [] : [...standardMounts(services), ...mounts],
+      adapters,
     });
-    if (runtime.url) ctx.stdout.write(`Kömek is running at ${runtime.url}\n`);
+    outbound.bind(runtime.outbound);
+    if (runtime.url) ctx.stdout.write(`Kömek is running at ${runtime.url} (operator console: ${runtime.url}/console)\n`);
     else ctx.stdout.write(`Kömek ${role} is running (concurrency ${services.config.workerConcurrency})\n`);
+    if (role === 'all') warmUp(services, ctx.stdout);
     await untilSignal(logger);
     await runtime.close();
     return 0;
   } finally {
+    await consoleMount?.close();
     await services.close();
   }
+}
+
+/** Loads (or on first start trains) the model in the background, telling the person at the terminal. */
+function warmUp(services: AppServices, out: NodeJS.WritableStream): void {
+  const started = Date.now();
+  const timer = setTimeout(() => out.write('Preparing the language model for the knowledge base (first start only)…\n'), 2000);
+  services.inference
+    .ensureCurrent()
+    .then(() => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - started) / 1000;
+      if (seconds > 2) out.write(`Model ready in ${seconds.toFixed(0)} s.\n`);
+    })
+    .catch((err: unknown) => {
+      clearTimeout(timer);
+      services.logger.error({ err: (err as Error).message }, 'model warm-up failed; questions will retry it');
+    });
+}
+
+/**
+ * The console is built before the queues exist (its routes go into the HTTP server the runtime
+ * starts), so its outbound sink is bound to the queue once the runtime is up.
+ */
+function lateOutboundSink(): OutboundSink & { bind(queue: MessageQueue<OutboundMessage>): void } {
+  let queue: MessageQueue<OutboundMessage> | undefined;
+  return {
+    bind: (q) => void (queue = q),
+    async send(message) {
+      if (!queue) throw new Error('the outbound queue is not running yet');
+      await queue.add(message, { id: `op:${randomUUID()}`, key: chatKey(message.channel, message.chatId) });
+    },
+  };
+}
+
+async function createWhatsApp(services: AppServices): Promise<ChannelAdapter> {
+  const authState = await createPostgresAuthState(services.database.db);
+  return createWhatsAppAdapter({
+    socketFactory: createBaileysSocketFactory({ logger: services.logger }),
+    authState,
+    logger: services.logger,
+  });
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Thresholds } from '../core/decide.ts';
 import { describeProblems, parseKbJsonl } from '../core/kb-format.ts';
-import type { ConversationStore, KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever } from '../core/ports.ts';
+import type { ConversationEvents, ConversationStore, KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { createPipeline, type Pipeline } from '../core/pipeline.ts';
 import { openDatabase, type Database } from '../db/client.ts';
@@ -45,7 +45,30 @@ export interface AppServices {
   inference: Inference;
   pipeline: Pipeline;
   metrics: Metrics;
+  /** Conversation events of this process's pipeline; the console subscribes for instant updates. */
+  events: EventRelay;
   close(): Promise<void>;
+}
+
+/** Fans the pipeline's conversation events out to whoever subscribes later (the console). */
+export interface EventRelay extends ConversationEvents {
+  subscribe(listener: ConversationEvents): void;
+}
+
+function createEventRelay(logger: Logger): EventRelay {
+  const listeners: ConversationEvents[] = [];
+  return {
+    subscribe: (l) => void listeners.push(l),
+    emit(event) {
+      for (const l of listeners) {
+        try {
+          l.emit(event);
+        } catch (err) {
+          logger.warn({ err: (err as Error).message, event: event.type }, 'conversation event listener failed');
+        }
+      }
+    },
+  };
 }
 
 export const DEMO_KB_DIR = fileURLToPath(new URL('../data/demo-kb', import.meta.url));
@@ -75,8 +98,10 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       ? createRedisRateLimiter(redis, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
       : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });
     const metrics = createMetrics();
+    const events = createEventRelay(logger);
     const pipeline = metrics.instrumentPipeline(createPipeline({
       rateLimiter,
+      events,
       kb,
       retriever: metrics.instrumentRetriever(inference.retriever),
       detector: inference.detector,
@@ -101,6 +126,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       inference,
       pipeline,
       metrics,
+      events,
       close: () =>
         (closed ??= (async () => {
           await inference.close();

@@ -1,3 +1,4 @@
+import { parseConfig } from '../../app/config.ts';
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -26,6 +27,7 @@ describe('komek operator', () => {
       stdin: Readable.from([stdin]),
       stdout: out.stream,
       stderr: err.stream,
+      config: () => parseConfig({}),
       services: async () => ({ database: test.database }) as unknown as AppServices,
     };
     const code = await operatorCommand.run(ctx);
