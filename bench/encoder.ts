@@ -108,6 +108,8 @@ export async function runEncoderBench(out: (line: string) => void): Promise<void
   }
   latencies.sort((a, b) => a - b);
   out(`retrieval latency over 10,000 entries: p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms (${latencies.length} queries, one at a time)`);
+  await scorer.close();
+  await background.close();
   await encoder.close();
 }
 

@@ -100,9 +100,16 @@ export function createInference(deps: InferenceDeps): KomekInference {
     calibration: LogisticModel,
     backgroundServices: readonly string[],
     stored?: { kbVersion: number; vectors: Awaited<ReturnType<ModelStore['vectors']>> },
-  ): Promise<HybridRetriever> {
+  ): Promise<{ retriever: HybridRetriever; close(): Promise<void> }> {
     const background = await backgroundIndex(await corpus(), backgroundServices, embedder);
-    return createHybridRetriever({ kb: deps.kb, encoder: embedder, analyzer, calibration, logger: log, stored, background, checkEveryMs: opts.checkEveryMs });
+    const retriever = createHybridRetriever({ kb: deps.kb, encoder: embedder, analyzer, calibration, logger: log, stored, background, checkEveryMs: opts.checkEveryMs });
+    return {
+      retriever,
+      async close() {
+        await retriever.close();
+        await background.close();
+      },
+    };
   }
 
   async function loadStored(model: StoredModel): Promise<void> {
@@ -112,9 +119,9 @@ export function createInference(deps: InferenceDeps): KomekInference {
     const encoder = await createOnnxEncoder(model, analyzer, { intraOpNumThreads: opts.intraOpNumThreads });
     try {
       const vectors = await deps.models.vectors(model.id);
-      const retriever = await retrieverFor(trainedEmbedder(encoder), cal.model, cal.backgroundServices ?? [], { kbVersion: model.kbVersion, vectors });
-      await retriever.refresh();
-      await swap({ retriever, modelKbVersion: model.kbVersion, close: () => encoder.close() });
+      const built = await retrieverFor(trainedEmbedder(encoder), cal.model, cal.backgroundServices ?? [], { kbVersion: model.kbVersion, vectors });
+      await built.retriever.refresh();
+      await swap({ retriever: built.retriever, modelKbVersion: model.kbVersion, close: async () => (await built.close(), await encoder.close()) });
       log.info({ modelId: model.id, kbVersion: model.kbVersion }, 'encoder loaded');
     } catch (err) {
       await encoder.close();
@@ -132,9 +139,9 @@ export function createInference(deps: InferenceDeps): KomekInference {
       const all = await corpus();
       const split = makeCalibrationSplit(entries, all, { ...DEFAULT_SPLIT, seed });
       const cal = await calibrateHybrid(split, all, embedder, analyzer);
-      const retriever = await retrieverFor(embedder, cal.model, cal.backgroundServices);
-      await retriever.refresh();
-      await swap({ retriever, modelKbVersion: kbVersion, close: () => encoder.close() });
+      const built = await retrieverFor(embedder, cal.model, cal.backgroundServices);
+      await built.retriever.refresh();
+      await swap({ retriever: built.retriever, modelKbVersion: kbVersion, close: async () => (await built.close(), await encoder.close()) });
       log.info({ dir, kbVersion }, 'pretrained encoder loaded');
     } catch (err) {
       await encoder.close();

@@ -56,7 +56,7 @@ async function hybridSystem(name: string, entries: KbEntry[], corpus: CorpusLike
   const embedder = trainedEmbedder(encoder);
   const background = await backgroundIndex(corpus, fit.calibration.backgroundServices, embedder);
   const scorer = await buildHybridScorer(entries, embedder, analyze, fit.vectors, background);
-  return { system: { name, retriever: calibratedRetriever(scorer, fit.calibration.model), thresholds: DEFAULT_THRESHOLDS }, close: () => encoder.close(), seconds: fit.seconds.total };
+  return { system: { name, retriever: calibratedRetriever(scorer, fit.calibration.model), thresholds: DEFAULT_THRESHOLDS }, close: async () => (await scorer.close(), await background.close(), await encoder.close()), seconds: fit.seconds.total };
 }
 
 export async function runHeldout(out: (line: string) => void, json = false): Promise<Record<string, SystemResult[]>> {

@@ -51,9 +51,18 @@ export function createBm25Index(docs: readonly (readonly string[])[], opts: Bm25
           scores[doc]! += (idf * tf * (opts.k1 + 1)) / norm;
         }
       }
-      const hits = touched.map((doc): [number, number] => [doc, scores[doc]!]);
-      hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      return hits.slice(0, limit);
+      // Keep the best `limit` in a small sorted buffer instead of sorting every touched document.
+      const top: Array<[number, number]> = [];
+      for (const doc of touched) {
+        const s = scores[doc]!;
+        const worst = top[top.length - 1];
+        if (top.length === limit && worst && (s < worst[1] || (s === worst[1] && doc > worst[0]))) continue;
+        let at = top.length;
+        while (at > 0 && (top[at - 1]![1] < s || (top[at - 1]![1] === s && top[at - 1]![0] > doc))) at--;
+        top.splice(at, 0, [doc, s]);
+        if (top.length > limit) top.pop();
+      }
+      return top;
     },
   };
 }

@@ -5,6 +5,7 @@
  * answers a Kazakh question).
  */
 import { LANGS, type Lang } from '../../core/lang.ts';
+import { createSimilaritySession, type SimilaritySession } from './similarity-session.ts';
 
 export interface IndexedVector {
   faqId: string;
@@ -28,10 +29,19 @@ export interface DenseIndex {
    * Entries ranked by `any`, at most `limit`, followed by any of `include` not among them (so
    * candidates found only lexically get their dense features from the same scan).
    */
-  search(query: Float32Array, lang: Lang | undefined, limit: number, include?: readonly string[]): DenseHit[];
+  search(query: Float32Array, lang: Lang | undefined, limit: number, include?: readonly string[]): Promise<DenseHit[]>;
+  /** Releases the onnxruntime session of a large index; idempotent. */
+  close(): Promise<void>;
 }
 
-export function createDenseIndex(rows: readonly IndexedVector[], dim: number): DenseIndex {
+/**
+ * Above this many stored values (texts × dim) the scan runs in onnxruntime; below it a plain
+ * loop is faster than a session call. Measured with bench/encoder.ts (10,000 entries: ~15 ms
+ * per query in JavaScript, ~1 ms in onnxruntime).
+ */
+export const ONNX_SCAN_MIN_VALUES = 1 << 20;
+
+export async function createDenseIndex(rows: readonly IndexedVector[], dim: number, opts: { onnxMinValues?: number } = {}): Promise<DenseIndex> {
   const entryIds: string[] = [];
   const entryIndex = new Map<string, number>();
   const matrix = new Float32Array(rows.length * dim);
@@ -51,18 +61,42 @@ export function createDenseIndex(rows: readonly IndexedVector[], dim: number): D
   });
   const same = new Float32Array(entryIds.length);
   const any = new Float32Array(entryIds.length);
+  const sims = new Float32Array(rows.length);
+  const session: SimilaritySession | null =
+    rows.length > 0 && rows.length * dim >= (opts.onnxMinValues ?? ONNX_SCAN_MIN_VALUES) ? await createSimilaritySession(matrix, rows.length, dim) : null;
 
-  function scan(query: Float32Array, lang: Lang | undefined): void {
+  function dots(query: Float32Array): void {
+    // Four accumulators: independent additions the JIT can pipeline (about 2x over one sum).
+    const tail = dim - (dim % 4);
+    for (let t = 0; t < rows.length; t++) {
+      const base = t * dim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let d = 0; d < tail; d += 4) {
+        s0 += matrix[base + d]! * query[d]!;
+        s1 += matrix[base + d + 1]! * query[d + 1]!;
+        s2 += matrix[base + d + 2]! * query[d + 2]!;
+        s3 += matrix[base + d + 3]! * query[d + 3]!;
+      }
+      for (let d = tail; d < dim; d++) s0 += matrix[base + d]! * query[d]!;
+      sims[t] = s0 + s1 + s2 + s3;
+    }
+  }
+
+  async function scan(query: Float32Array, lang: Lang | undefined): Promise<void> {
     const li = lang ? LANGS.indexOf(lang) : -1;
+    const s = session ? await session.scores(query) : (dots(query), sims);
+    // From here to the end of `search` nothing awaits, so concurrent searches cannot interleave
+    // their use of the shared per-entry buffers.
     same.fill(-1);
     any.fill(-1);
     for (let t = 0; t < rows.length; t++) {
-      let s = 0;
-      const base = t * dim;
-      for (let d = 0; d < dim; d++) s += matrix[base + d]! * query[d]!;
+      const v = s[t]!;
       const e = entryOf[t]!;
-      if (s > any[e]!) any[e] = s;
-      if (langOf[t] === li && s > same[e]!) same[e] = s;
+      if (v > any[e]!) any[e] = v;
+      if (langOf[t] === li && v > same[e]!) same[e] = v;
     }
   }
 
@@ -74,8 +108,8 @@ export function createDenseIndex(rows: readonly IndexedVector[], dim: number): D
     dim,
     entryIds,
     textCount: rows.length,
-    search(query, lang, limit, include = []) {
-      scan(query, lang);
+    async search(query, lang, limit, include = []) {
+      await scan(query, lang);
       // Keep the best `limit` with a small sorted buffer: limit is tiny next to the entries.
       const top: number[] = [];
       for (let e = 0; e < entryIds.length; e++) {
@@ -95,6 +129,9 @@ export function createDenseIndex(rows: readonly IndexedVector[], dim: number): D
         out.push(hit(e));
       }
       return out;
+    },
+    close: async () => {
+      await session?.close();
     },
   };
 }

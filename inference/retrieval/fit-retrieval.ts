@@ -62,7 +62,7 @@ export function corpusTexts(corpus: readonly CorpusLike[], services?: ReadonlySe
 
 /** The dense index of known services the knowledge base does not cover. */
 export async function backgroundIndex(corpus: readonly CorpusLike[], services: readonly string[], embedder: TextEmbedder): Promise<DenseIndex> {
-  return createDenseIndex(await encodeTexts(embedder, corpusTexts(corpus, new Set(services))), embedder.dim);
+  return await createDenseIndex(await encodeTexts(embedder, corpusTexts(corpus, new Set(services))), embedder.dim);
 }
 
 /**
@@ -77,20 +77,24 @@ export async function calibrateHybrid(
   analyzer: Analyzer,
 ): Promise<{ model: LogisticModel; covered: Set<string>; backgroundServices: string[]; queries: CalibrationQuery[]; scored: ScoredCandidate[][] }> {
   const trainTexts = entryTexts(split.trainEntries);
-  const dense = createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim);
+  const dense = await createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim);
   const corpusVectors = await encodeTexts(embedder, corpusTexts(corpus));
-  const tops = corpusVectors.map((v) => dense.search(v.vector, v.lang, 1)[0]?.faqId ?? null);
+  const tops: (string | null)[] = [];
+  for (const v of corpusVectors) tops.push((await dense.search(v.vector, v.lang, 1))[0]?.faqId ?? null);
   const covered = coveredServices(corpusVectors.map((v) => ({ text: '', lang: v.lang, faqId: null, source: `corpus:${v.faqId}` })), tops);
   const heldOut = new Set(split.heldOutServices);
+  const background = await createDenseIndex(corpusVectors.filter((v) => !covered.has(v.faqId) && !heldOut.has(v.faqId)), embedder.dim);
   const scorer = createHybridScorer({
     dense,
     lexical: createLexicalIndex(trainTexts, analyzer),
     embed: async (text: string, lang: Lang | undefined) => (await embedder.embedQueries([text], [lang]))[0]!,
-    background: createDenseIndex(corpusVectors.filter((v) => !covered.has(v.faqId) && !heldOut.has(v.faqId)), embedder.dim),
+    background,
   });
   const oos = outOfScopeQueries(corpus, split.heldOutServices, covered);
   const queries = [...split.positives, ...oos];
   const scored = await scoreQueries(scorer, queries);
+  await dense.close();
+  await background.close();
   const backgroundServices = corpus.map((s) => s.service).filter((name) => !covered.has(name));
   return { model: fitCalibrator(scorer, queries, scored), covered, backgroundServices, queries, scored };
 }

@@ -24,20 +24,39 @@ export async function buildHybridScorer(
   analyzer: Analyzer,
   stored?: readonly StoredVector[],
   background?: DenseIndex,
-): Promise<CandidateScorer & { textCount: number }> {
+): Promise<CandidateScorer & { textCount: number; close(): Promise<void> }> {
   const texts = entryTexts(entries);
   const byKey = new Map((stored ?? []).map((v) => [`${v.faqId}\u0000${v.lang}\u0000${v.field}`, v]));
   const reuse = texts.every((t) => byKey.get(`${t.faqId}\u0000${t.lang}\u0000${t.field}`)?.vector.length === encoder.dim);
   const vectors = reuse
     ? texts.map((t) => byKey.get(`${t.faqId}\u0000${t.lang}\u0000${t.field}`)!)
     : await encodeTexts(encoder, texts);
+  const dense = await createDenseIndex(vectors, encoder.dim);
   const scorer = createHybridScorer({
-    dense: createDenseIndex(vectors, encoder.dim),
+    dense,
     lexical: createLexicalIndex(texts, analyzer),
     embed: async (text: string, lang: Lang | undefined) => (await encoder.embedQueries([text], [lang]))[0]!,
     background,
   });
-  return Object.assign(scorer, { textCount: texts.length });
+  // Closing waits for searches in flight, so swapping indexes never pulls a session from under one.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  return {
+    featureNames: scorer.featureNames,
+    textCount: texts.length,
+    async candidates(text, lang) {
+      inFlight++;
+      try {
+        return await scorer.candidates(text, lang);
+      } finally {
+        if (--inFlight === 0) drained?.();
+      }
+    },
+    async close() {
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      await dense.close();
+    },
+  };
 }
 
 export interface HybridRetrieverDeps {
@@ -60,12 +79,14 @@ export interface HybridRetriever extends Retriever {
   refresh(): Promise<void>;
   /** The knowledge-base version the indexes hold. */
   kbVersion(): number;
+  /** Releases the index (not the encoder or the background, which the caller owns). */
+  close(): Promise<void>;
 }
 
 export function createHybridRetriever(deps: HybridRetrieverDeps): HybridRetriever {
   const now = deps.now ?? Date.now;
   const checkEvery = deps.checkEveryMs ?? 5000;
-  let current: { version: number; scorer: CandidateScorer } | null = null;
+  let current: { version: number; scorer: CandidateScorer & { close(): Promise<void> } } | null = null;
   let lastCheck = -Infinity;
   let building: Promise<void> | null = null;
 
@@ -74,7 +95,9 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): HybridRetrieve
     const entries = (await deps.kb.list({ enabledOnly: true })).filter((e) => e.enabled);
     const stored = deps.stored && deps.stored.kbVersion === version ? deps.stored.vectors : undefined;
     const scorer = await buildHybridScorer(entries, deps.encoder, deps.analyzer, stored, deps.background);
+    const previous = current;
     current = { version, scorer };
+    await previous?.scorer.close();
     deps.logger.info({ kbVersion: version, entries: entries.length, texts: scorer.textCount, reusedVectors: Boolean(stored), ms: now() - started }, 'retrieval index built');
   }
 
@@ -92,6 +115,11 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): HybridRetrieve
   return {
     refresh,
     kbVersion: () => current?.version ?? -1,
+    async close() {
+      await building?.catch(() => undefined);
+      await current?.scorer.close();
+      current = null;
+    },
     async retrieve(text, opts) {
       if (!current || now() - lastCheck >= checkEvery) await refresh();
       const scored = await current!.scorer.candidates(text, opts.lang);

@@ -42,6 +42,8 @@ test('demo knowledge base: hybrid retrieval holds its figures and beats lexical 
     assert.ok(m.escalationAccuracy >= 0.95, `escalation ${m.escalationAccuracy}`);
     assert.ok(m.answeredWrongly <= 0.05, `wrong answers ${m.answeredWrongly}`);
     assert.ok(m.top1 > words!.metrics.all!.top1 && m.top1 > trigrams!.metrics.all!.top1, summary);
+    await scorer.close();
+    await background.close();
   } finally {
     await encoder.close();
   }

@@ -21,13 +21,13 @@ test('character trigrams mark word edges', () => {
   assert.deepEqual(charTrigrams('ab cd'), [' ab', 'ab ', 'b c', ' cd', 'cd ']);
 });
 
-test('dense index: best text per entry, same-language and cross-language scores, extra ids', () => {
+test('dense index: best text per entry, same-language and cross-language scores, extra ids', async () => {
   const v = (...xs: number[]) => {
     const a = Float32Array.from(xs);
     const n = Math.hypot(...a);
     return a.map((x) => x / n);
   };
-  const index = createDenseIndex(
+  const index = await createDenseIndex(
     [
       { faqId: 'a', lang: 'ru', vector: v(1, 0, 0) },
       { faqId: 'a', lang: 'kk', vector: v(0.9, 0.1, 0) },
@@ -36,11 +36,21 @@ test('dense index: best text per entry, same-language and cross-language scores,
     ],
     3,
   );
-  const hits = index.search(v(1, -0.2, 0), 'kk', 1, ['c']);
+  const hits = await index.search(v(1, -0.2, 0), 'kk', 1, ['c']);
   assert.equal(hits[0]!.faqId, 'a');
   assert.ok(hits[0]!.any > hits[0]!.same, 'the Russian text is closer than the Kazakh one');
   assert.equal(hits[1]!.faqId, 'c', 'an included id comes after the top hits');
   assert.equal(hits[1]!.same, -1, 'c has no Kazakh text');
+  // The onnxruntime scan gives the same hits as the JavaScript loop.
+  const rows = Array.from({ length: 50 }, (_, i) => ({ faqId: `e${i % 17}`, lang: (['kk', 'ru', 'en'] as const)[i % 3]!, vector: v(Math.sin(i), Math.cos(i * 1.3), Math.sin(i * 0.7) + 0.1) }));
+  const viaJs = await createDenseIndex(rows, 3);
+  const viaOnnx = await createDenseIndex(rows, 3, { onnxMinValues: 1 });
+  const q = v(0.3, -0.5, 0.8);
+  const [a, b] = [await viaJs.search(q, 'ru', 5), await viaOnnx.search(q, 'ru', 5)];
+  assert.deepEqual(a.map((h) => h.faqId), b.map((h) => h.faqId));
+  a.forEach((h, i) => assert.ok(Math.abs(h.any - b[i]!.any) < 1e-5 && Math.abs(h.same - b[i]!.same) < 1e-5));
+  await viaOnnx.close();
+  await viaOnnx.close();
 });
 
 test('logistic calibration learns a monotone confidence', () => {
