@@ -59,13 +59,12 @@ export async function createDenseIndex(rows: readonly IndexedVector[], dim: numb
     entryOf[i] = e;
     langOf[i] = LANGS.indexOf(r.lang);
   });
-  const same = new Float32Array(entryIds.length);
-  const any = new Float32Array(entryIds.length);
   const sims = new Float32Array(rows.length);
   const session: SimilaritySession | null =
     rows.length > 0 && rows.length * dim >= (opts.onnxMinValues ?? ONNX_SCAN_MIN_VALUES) ? await createSimilaritySession(matrix, rows.length, dim) : null;
 
-  function dots(query: Float32Array): void {
+  /** Similarities into the shared `sims` buffer; the caller must use them before any await. */
+  function dots(query: Float32Array): Float32Array {
     // Four accumulators: independent additions the JIT can pipeline (about 2x over one sum).
     const tail = dim - (dim % 4);
     for (let t = 0; t < rows.length; t++) {
@@ -83,25 +82,43 @@ export async function createDenseIndex(rows: readonly IndexedVector[], dim: numb
       for (let d = tail; d < dim; d++) s0 += matrix[base + d]! * query[d]!;
       sims[t] = s0 + s1 + s2 + s3;
     }
+    return sims;
   }
 
-  async function scan(query: Float32Array, lang: Lang | undefined): Promise<void> {
+  /**
+   * Per-entry best scores and the top entries, computed synchronously from `s`: concurrent
+   * searches (the scorer runs many at once) each get their own arrays.
+   */
+  function rank(s: Float32Array, lang: Lang | undefined, limit: number, include: readonly string[]): DenseHit[] {
     const li = lang ? LANGS.indexOf(lang) : -1;
-    const s = session ? await session.scores(query) : (dots(query), sims);
-    // From here to the end of `search` nothing awaits, so concurrent searches cannot interleave
-    // their use of the shared per-entry buffers.
-    same.fill(-1);
-    any.fill(-1);
+    const same = new Float32Array(entryIds.length).fill(-1);
+    const any = new Float32Array(entryIds.length).fill(-1);
     for (let t = 0; t < rows.length; t++) {
       const v = s[t]!;
       const e = entryOf[t]!;
       if (v > any[e]!) any[e] = v;
       if (langOf[t] === li && v > same[e]!) same[e] = v;
     }
-  }
-
-  function hit(e: number): DenseHit {
-    return { faqId: entryIds[e]!, same: same[e]!, any: any[e]! };
+    // Keep the best `limit` with a small sorted buffer: limit is tiny next to the entries.
+    const top: number[] = [];
+    for (let e = 0; e < entryIds.length; e++) {
+      const v = any[e]!;
+      if (top.length === limit && v <= any[top[top.length - 1]!]!) continue;
+      let at = top.length;
+      while (at > 0 && any[top[at - 1]!]! < v) at--;
+      top.splice(at, 0, e);
+      if (top.length > limit) top.pop();
+    }
+    const hit = (e: number): DenseHit => ({ faqId: entryIds[e]!, same: same[e]!, any: any[e]! });
+    const out = top.map(hit);
+    const seen = new Set(top);
+    for (const id of include) {
+      const e = entryIndex.get(id);
+      if (e === undefined || seen.has(e)) continue;
+      seen.add(e);
+      out.push(hit(e));
+    }
+    return out;
   }
 
   return {
@@ -109,26 +126,8 @@ export async function createDenseIndex(rows: readonly IndexedVector[], dim: numb
     entryIds,
     textCount: rows.length,
     async search(query, lang, limit, include = []) {
-      await scan(query, lang);
-      // Keep the best `limit` with a small sorted buffer: limit is tiny next to the entries.
-      const top: number[] = [];
-      for (let e = 0; e < entryIds.length; e++) {
-        const s = any[e]!;
-        if (top.length === limit && s <= any[top[top.length - 1]!]!) continue;
-        let at = top.length;
-        while (at > 0 && any[top[at - 1]!]! < s) at--;
-        top.splice(at, 0, e);
-        if (top.length > limit) top.pop();
-      }
-      const out = top.map(hit);
-      const seen = new Set(top);
-      for (const id of include) {
-        const e = entryIndex.get(id);
-        if (e === undefined || seen.has(e)) continue;
-        seen.add(e);
-        out.push(hit(e));
-      }
-      return out;
+      if (session) return rank(await session.scores(query), lang, limit, include);
+      return rank(dots(query), lang, limit, include);
     },
     close: async () => {
       await session?.close();

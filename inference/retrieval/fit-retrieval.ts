@@ -75,6 +75,7 @@ export async function calibrateHybrid(
   corpus: readonly CorpusLike[],
   embedder: TextEmbedder,
   analyzer: Analyzer,
+  l2 = Number(process.env.KOMEK_L2 ?? 1),
 ): Promise<{ model: LogisticModel; covered: Set<string>; backgroundServices: string[]; queries: CalibrationQuery[]; scored: ScoredCandidate[][] }> {
   const trainTexts = entryTexts(split.trainEntries);
   const dense = await createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim);
@@ -96,7 +97,7 @@ export async function calibrateHybrid(
   await dense.close();
   await background.close();
   const backgroundServices = corpus.map((s) => s.service).filter((name) => !covered.has(name));
-  return { model: fitCalibrator(scorer, queries, scored), covered, backgroundServices, queries, scored };
+  return { model: fitCalibrator(scorer, queries, scored, l2), covered, backgroundServices, queries, scored };
 }
 
 export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly CorpusLike[], analyzer: Analyzer, opts: FitOptions): Promise<FittedRetrieval> {

@@ -49,6 +49,13 @@ test('dense index: best text per entry, same-language and cross-language scores,
   const [a, b] = [await viaJs.search(q, 'ru', 5), await viaOnnx.search(q, 'ru', 5)];
   assert.deepEqual(a.map((h) => h.faqId), b.map((h) => h.faqId));
   a.forEach((h, i) => assert.ok(Math.abs(h.any - b[i]!.any) < 1e-5 && Math.abs(h.same - b[i]!.same) < 1e-5));
+  // Concurrent searches (the scorer runs many at once) each get their own results.
+  const queries = Array.from({ length: 12 }, (_, i) => v(Math.cos(i), Math.sin(i * 2), 0.5 - i / 12));
+  for (const index of [viaJs, viaOnnx]) {
+    const sequential = [];
+    for (const query of queries) sequential.push(await index.search(query, 'kk', 3));
+    assert.deepEqual(await Promise.all(queries.map((query) => index.search(query, 'kk', 3))), sequential);
+  }
   await viaOnnx.close();
   await viaOnnx.close();
 });
