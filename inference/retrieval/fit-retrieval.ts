@@ -75,7 +75,7 @@ export async function calibrateHybrid(
   corpus: readonly CorpusLike[],
   embedder: TextEmbedder,
   analyzer: Analyzer,
-  l2 = Number(process.env.KOMEK_L2 ?? 1),
+  l2 = 1,
 ): Promise<{ model: LogisticModel; covered: Set<string>; backgroundServices: string[]; queries: CalibrationQuery[]; scored: ScoredCandidate[][] }> {
   const trainTexts = entryTexts(split.trainEntries);
   const dense = await createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim);

@@ -9,12 +9,12 @@
  * answer for an answerable question, no answer for an out-of-scope one) among settings that leave
  * at least 90% of out-of-scope questions unanswered; then clarify for the most answerable
  * questions answered or offered while at least 90% of out-of-scope ones still fall back.
- * On 1,124 calibration questions: accuracy 85.1%, out-of-scope not answered 94.9%, answerable
- * questions answered or offered 73.7%.
+ * On 1,289 calibration questions: accuracy 85.1%, out-of-scope not answered 92.8%, answerable
+ * questions answered or offered 71.5%.
  * Reproduce with:
  *
  *   node --import tsx inference/eval/sweep-demo.ts
  */
 import type { Thresholds } from '../../core/decide.ts';
 
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.55, clarify: 0.375, margin: 0 };
+export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.45, clarify: 0.375, margin: 0 };
