@@ -15,8 +15,9 @@ import { workerCommand } from './commands/worker.ts';
 import { botsCommand } from './commands/bots.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { retentionCommand } from './commands/retention.ts';
+import { benchCommand } from './commands/bench.ts';
 
-export const COMMANDS: Command[] = [startCommand, workerCommand, botsCommand, jobsCommand, migrateCommand, kbCommand, askCommand, retentionCommand, operatorCommand];
+export const COMMANDS: Command[] = [startCommand, workerCommand, botsCommand, jobsCommand, migrateCommand, kbCommand, askCommand, retentionCommand, operatorCommand, benchCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

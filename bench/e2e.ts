@@ -1,0 +1,304 @@
+/**
+ * End-to-end benchmark of one Telegram deployment: citizens in `telegram-test-api` (an emulator
+ * of the Bot API) → the grammY adapter → the inbound queue → the worker pipeline with the real
+ * hybrid inference → the outbound queue → sendMessage back to the emulator.
+ *
+ * Load shape: `chats` citizens at once, each sending `perChat` questions and waiting for the
+ * answer before asking the next one (a closed loop, as people do in a chat). Latency is from the
+ * moment the question reaches Telegram to the moment the answer does.
+ *
+ * Telegram's own send limits (30 messages/s per bot, 1/s per chat) are switched off in the
+ * adapter's throttle here: the benchmark measures Kömek, not the limits Telegram imposes on
+ * every bot; see the report for what they mean for sizing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import telegramTestApi from 'telegram-test-api';
+import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
+import { parseConfig, type Config } from '../app/config.ts';
+import { startRuntime, type Role, type Runtime } from '../app/runtime.ts';
+import { buildServices, readDemoKb, type AppServices } from '../app/services.ts';
+import { decide } from '../core/decide.ts';
+import type { Lang } from '../core/lang.ts';
+import { detectPersonRequest } from '../core/person-request.ts';
+import { detectSmallTalk } from '../core/small-talk.ts';
+
+// The package is CommonJS whose module.exports is the server class itself.
+const TelegramServer = telegramTestApi as unknown as typeof TelegramServerType;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEV_SETS = ['test/fixtures/dev-set-a.jsonl', 'test/fixtures/dev-set-b.jsonl'];
+
+/** Throughput and latency of one run. */
+export interface LoadResult {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Messages that got no reply within the per-message timeout. */
+  unanswered: number;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/**
+ * `chats` loops at once, each running `send(chat, i)` for i = 0..perChat-1 in turn; `send`
+ * resolves when the round trip is complete. A round trip slower than `timeoutMs` counts as
+ * unanswered and the loop moves on, so one lost message cannot hang the benchmark.
+ */
+export async function closedLoop(
+  chats: number,
+  perChat: number,
+  send: (chat: number, i: number) => Promise<void>,
+  timeoutMs = 30_000,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let unanswered = 0;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: chats }, async (_, chat) => {
+      for (let i = 0; i < perChat; i++) {
+        const t0 = performance.now();
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+        const outcome = await Promise.race([send(chat, i).then(() => 'ok' as const), timedOut]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') unanswered++;
+        else latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - began) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    messages: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    p99Ms: percentile(latencies, 0.99),
+    unanswered,
+  };
+}
+
+/** A telegram-test-api server on a free loopback port, and a way to wait for replies. */
+export interface Emulator {
+  server: TelegramServerType;
+  token: string;
+  apiRoot: string;
+  /** Puts a citizen's message into Telegram; resolves with its message id. */
+  send(chatId: number, text: string): Promise<number>;
+  /** Resolves when the bot has replied to message `messageId`. */
+  reply(messageId: number): Promise<void>;
+  /** Replies per answered message beyond the first: should stay 0. */
+  duplicates(): number;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(): Promise<Emulator> {
+  const port = await freePort();
+  const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 3600 });
+  await server.start();
+  const token = `${100000 + Math.floor(Math.random() * 800000)}:BENCH-${randomBytes(6).toString('hex')}`;
+  const waiters = new Map<number, () => void>();
+  const answered = new Map<number, number>();
+  let sending: Promise<void> = Promise.resolve();
+  server.on('AddedBotMessage', () => {
+    // The emulator pushes the message and then emits, synchronously: the last one is this one.
+    const added = server.storage.botMessages.at(-1)?.message as unknown as { reply_parameters?: { message_id: number } } | undefined;
+    const to = added?.reply_parameters?.message_id;
+    if (to === undefined) return;
+    answered.set(to, (answered.get(to) ?? 0) + 1);
+    waiters.get(to)?.();
+    waiters.delete(to);
+  });
+  return {
+    server,
+    token,
+    apiRoot: server.config.apiURL,
+    send(chatId, text) {
+      const client = server.getClient(token, { chatId, userId: chatId, firstName: `Citizen ${chatId}` });
+      // The emulator numbers a message before its first await and counts up after it, so two
+      // messages added in the same tick would share an id: they are added one after another.
+      const added = sending.then(() => {
+        const id = (server as unknown as { messageId: number }).messageId;
+        return server.addUserMessage(client.makeMessage(text) as never).then(() => id);
+      });
+      sending = added.then(() => undefined, () => undefined);
+      return added;
+    },
+    reply(messageId) {
+      if (answered.has(messageId)) return Promise.resolve();
+      return new Promise((resolve) => waiters.set(messageId, resolve));
+    },
+    duplicates: () => [...answered.values()].reduce((n, c) => n + c - 1, 0),
+    stop: async () => void (await server.stop()),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Kazakh and Russian questions of the development sets that should get an answer. */
+export async function devQuestions(): Promise<Record<'kk' | 'ru', string[]>> {
+  const out: Record<'kk' | 'ru', string[]> = { kk: [], ru: [] };
+  for (const file of DEV_SETS) {
+    for (const line of (await readFile(`${ROOT}${file}`, 'utf8')).split('\n')) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line) as { text: string; lang: Lang; expect: string };
+      if (row.expect === 'answer' && (row.lang === 'kk' || row.lang === 'ru')) out[row.lang].push(row.text);
+    }
+  }
+  return out;
+}
+
+/**
+ * Keeps the questions the trained model answers or clarifies. Two fallbacks in a row hand a
+ * chat to an operator (and the bot falls silent in it), which a closed loop would wait on.
+ */
+export async function answerable(services: AppServices, questions: Record<'kk' | 'ru', string[]>): Promise<Record<'kk' | 'ru', string[]>> {
+  const { detector, retriever, thresholds } = services.inference;
+  const keep = async (text: string) => {
+    if (detectPersonRequest(text) || detectSmallTalk(text)) return false;
+    const candidates = await retriever.retrieve(text, { lang: detector.detect(text).lang, limit: 5 });
+    return decide(candidates, thresholds).action !== 'fallback';
+  };
+  const filter = async (list: string[]) => {
+    const out: string[] = [];
+    for (const q of list) if (await keep(q)) out.push(q);
+    return out;
+  };
+  return { kk: await filter(questions.kk), ru: await filter(questions.ru) };
+}
+
+/** A fresh, empty database on the Postgres at `adminUrl`, dropped by `drop()`. */
+export async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `komek_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 1 });
+    },
+  };
+}
+
+/** The variables a Kömek process of the benchmark runs with. */
+export function benchEnv(emu: Emulator, extra: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    TELEGRAM_BOT_TOKEN: emu.token,
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    // Every chat asks `perChat` questions within seconds; the limit is for floods, not this.
+    KOMEK_RATE_LIMIT_PER_MINUTE: '10000',
+    ...extra,
+  };
+}
+
+/** Services for `env`, with the demo knowledge base imported and the model trained. */
+export async function trainedServices(env: Record<string, string | undefined>, log: (line: string) => void): Promise<AppServices> {
+  const config: Config = parseConfig(env);
+  const services = await buildServices(config);
+  if ((await services.kb.version()) === 0) await services.kb.import(await readDemoKb(), { changedBy: 'bench' });
+  const t0 = performance.now();
+  await services.inference.ensureCurrent();
+  log(`  model ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return services;
+}
+
+/** The runtime of `role` against the emulator, without Telegram's send limits. */
+export function startBenchRuntime(services: AppServices, role: Role, prefix?: string): Promise<Runtime> {
+  const config = prefix ? { ...services.config, queuePrefix: prefix } : services.config;
+  return startRuntime(
+    { ...services, config },
+    { role, mounts: [], telegram: { polling: { idleDelayMs: 5 }, throttle: { perSecond: 1_000_000, perChatMs: 0, groupChatMs: 0 } } },
+  );
+}
+
+export interface TelegramLoad {
+  chats: number;
+  perChat: number;
+  /** Chat ids start here; each scenario uses its own so that dedupe never sees old ids. */
+  firstChatId: number;
+  questions: Record<'kk' | 'ru', string[]>;
+}
+
+/** Runs the closed loop through the emulator while sampling the peak RSS of `pids`. */
+export async function driveTelegram(emu: Emulator, load: TelegramLoad, pids: number[]): Promise<LoadResult & { rssMb: number[] }> {
+  const peak = pids.map(() => 0);
+  const sample = () => pids.forEach((pid, i) => (peak[i] = Math.max(peak[i]!, rssOf(pid))));
+  const sampler = setInterval(sample, 250);
+  try {
+    const result = await closedLoop(load.chats, load.perChat, (chat, i) => {
+      const lang = chat % 2 === 0 ? 'kk' : 'ru';
+      const pool = load.questions[lang];
+      return emu.send(load.firstChatId + chat, pool[(chat * 7 + i) % pool.length]!).then((id) => emu.reply(id));
+    });
+    sample();
+    return { ...result, rssMb: peak.map((b) => b / 2 ** 20) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Resident memory of a process in bytes (Linux /proc; this process through node). */
+export function rssOf(pid: number): number {
+  if (pid === process.pid) return process.memoryUsage.rss();
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A `komek worker` process; resolves once it takes jobs. */
+export function startWorkerProcess(env: Record<string, string | undefined>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [`${ROOT}bin/komek.js`, 'worker'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('is running')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`komek worker exited early with ${code}: ${stderr.trim()}`)));
+  });
+}
+
+/** SIGTERM, then the exit code (SIGKILL after `graceMs`). */
+export function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * `npm run bench` (`komek bench`): the encoder benchmark (bench/encoder.ts) and the end-to-end
+ * Telegram benchmark on real Redis and Postgres, the bare BullMQ round trip on the same Redis,
+ * the embedded default (PGlite and the in-process queue) and several `komek worker` processes.
+ * All traffic stays on loopback. The last line is `ratio X.XX`: Kömek's messages/s on Redis and
+ * Postgres divided by bare queue round trips/s under the same load.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import type { AppServices } from '../app/services.ts';
+import {
+  answerable,
+  benchEnv,
+  devQuestions,
+  driveTelegram,
+  freshDatabase,
+  startBenchRuntime,
+  startEmulator,
+  startWorkerProcess,
+  stopProcess,
+  trainedServices,
+  type Emulator,
+  type LoadResult,
+  type TelegramLoad,
+} from './e2e.ts';
+import { runQueueBaseline } from './queue-baseline.ts';
+
+export const SECTIONS = ['encoder', 'e2e'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  out: (line: string) => void;
+  sections: readonly Section[];
+  redisUrl: string;
+  /** A Postgres where the benchmark may create (and drop) a database of its own. */
+  postgresUrl: string;
+  chats: number;
+  perChat: number;
+  /** `komek worker` processes in the multi-process run. */
+  workers: number;
+  /** KOMEK_WORKER_CONCURRENCY, and the bare workers' concurrency. */
+  concurrency: number;
+}
+
+/** Redis or Postgres is not there: the message says which, where, and how to start it. */
+export class BenchSetupError extends Error {
+  override name = 'BenchSetupError';
+}
+
+/** Runs the chosen sections; returns the ratio when the end-to-end section ran. */
+export async function runBench(opts: BenchOptions): Promise<number | undefined> {
+  const { out } = opts;
+  out(describeMachine());
+  if (opts.sections.includes('encoder')) {
+    out('');
+    out('== encoder and retrieval ==');
+    const { runEncoderBench } = await import('./encoder.ts');
+    await runEncoderBench(out);
+  }
+  if (!opts.sections.includes('e2e')) return undefined;
+  await checkServices(opts);
+  out('');
+  out('== end to end: telegram-test-api → grammY adapter → queue → worker pipeline → reply ==');
+  out(`load: ${opts.chats} chats × ${opts.perChat} messages (kk/ru questions of the dev sets), each chat waits for its answer; worker concurrency ${opts.concurrency}; Telegram's send limits off`);
+  const emu = await startEmulator();
+  try {
+    return await endToEnd(emu, opts);
+  } finally {
+    await emu.stop();
+  }
+}
+
+async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
+  const { out } = opts;
+  const stamp = Date.now().toString(36);
+  const prefixes = [`komek-bench-${stamp}-a`, `komek-bench-${stamp}-w`];
+  const db = await freshDatabase(opts.postgresUrl);
+  const env = benchEnv(emu, {
+    DATABASE_URL: db.url,
+    REDIS_URL: opts.redisUrl,
+    KOMEK_QUEUE_PREFIX: prefixes[0],
+    KOMEK_WORKER_CONCURRENCY: String(opts.concurrency),
+  });
+  let services: AppServices | undefined;
+  try {
+    out('Redis + Postgres: importing the demo knowledge base, training the model (not timed)…');
+    services = await trainedServices(env, out);
+    const questions = await answerable(services, await devQuestions());
+    out(`  questions the model answers or clarifies: kk ${questions.kk.length}, ru ${questions.ru.length}`);
+    const load = (firstChatId: number): TelegramLoad => ({ chats: opts.chats, perChat: opts.perChat, firstChatId, questions });
+
+    const one = await timed(emu, services, load(100_000), 'all');
+    out(line('Kömek, Redis + Postgres, 1 process', one, 'process RSS (adapter + worker + emulator)'));
+
+    const bare = await runQueueBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency });
+    out(line('bare BullMQ round trips, same Redis', bare));
+
+    const many = await withWorkers(emu, services, env, prefixes[1]!, load(200_000), opts.workers);
+    out(line(`Kömek, Redis + Postgres, ${opts.workers} × komek worker`, many, 'worker RSS'));
+
+    await services.close();
+    services = undefined;
+    const embedded = await withEmbedded(emu, load(300_000), opts, out);
+    out(line('Kömek, embedded (PGlite + in-process queue)', embedded, 'process RSS (adapter + worker + emulator)'));
+
+    const ratio = one.perSecond / bare.perSecond;
+    out('');
+    out(`Kömek ${one.perSecond.toFixed(1)} msg/s ÷ bare queue ${bare.perSecond.toFixed(1)} round trips/s`);
+    out(`ratio ${ratio.toFixed(2)}`);
+    return ratio;
+  } finally {
+    await services?.close();
+    await db.drop();
+    for (const prefix of prefixes) await dropPrefix(opts.redisUrl, prefix);
+  }
+}
+
+type Measured = LoadResult & { rssMb: number[]; duplicates: number };
+
+/** Warm-up (a few chats of their own), then the measured load against a runtime of `role`. */
+async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, role: 'all' | 'bots', prefix?: string, pids = [process.pid]): Promise<Measured> {
+  const runtime = await startBenchRuntime(services, role, prefix);
+  try {
+    await driveTelegram(emu, { ...load, chats: Math.min(10, load.chats), perChat: 2, firstChatId: load.firstChatId + 50_000 }, pids);
+    const before = emu.duplicates();
+    const result = await driveTelegram(emu, load, pids);
+    // Anything answered twice would arrive within moments of the first answer.
+    await new Promise((r) => setTimeout(r, 500));
+    return { ...result, duplicates: emu.duplicates() - before };
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function withWorkers(emu: Emulator, services: AppServices, env: Record<string, string | undefined>, prefix: string, load: TelegramLoad, count: number): Promise<Measured> {
+  const workerEnv = { ...env, KOMEK_QUEUE_PREFIX: prefix, NODE_ENV: 'production' };
+  const children = await Promise.all(Array.from({ length: count }, () => startWorkerProcess(workerEnv)));
+  try {
+    return await timed(emu, services, load, 'bots', prefix, children.map((c) => c.pid!));
+  } finally {
+    await Promise.all(children.map((c) => stopProcess(c)));
+  }
+}
+
+async function withEmbedded(emu: Emulator, load: TelegramLoad, opts: BenchOptions, out: (line: string) => void): Promise<Measured> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'komek-bench-'));
+  out('embedded: PGlite in a temporary folder, demo knowledge base, training the model (not timed)…');
+  const services = await trainedServices(benchEnv(emu, { KOMEK_DATA_DIR: dir, KOMEK_WORKER_CONCURRENCY: String(opts.concurrency) }), out);
+  try {
+    return await timed(emu, services, load, 'all');
+  } finally {
+    await services.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function line(label: string, r: LoadResult & { rssMb?: number[]; duplicates?: number }, rssLabel = 'RSS'): string {
+  const rss = r.rssMb?.length ? `, ${rssLabel} ${r.rssMb.map((m) => m.toFixed(0)).join(' / ')} MB` : '';
+  const faults = `${r.unanswered} unanswered${r.duplicates === undefined ? '' : `, ${r.duplicates} answered twice`}`;
+  return `${label}: ${r.perSecond.toFixed(1)} msg/s (${r.messages} in ${r.seconds.toFixed(1)} s), latency p50 ${ms(r.p50Ms)} p95 ${ms(r.p95Ms)} p99 ${ms(r.p99Ms)}${rss}; ${faults}`;
+}
+
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+
+function describeMachine(): string {
+  const cpus = os.cpus();
+  return `machine: ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+/** Fails early, naming the service, its address and how to start it, as .ci/run does. */
+async function checkServices(opts: BenchOptions): Promise<void> {
+  const redis = new Redis(opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new BenchSetupError(
+      `Redis at ${opts.redisUrl} is unreachable (${(err as Error).message}). Start it, e.g. \`redis-server --daemonize yes --port 6379 --save "" --appendonly no\`, or pass --redis-url.`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+  const sql = postgres(opts.postgresUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+  } catch (err) {
+    throw new BenchSetupError(
+      `Postgres at ${opts.postgresUrl} is unreachable (${(err as Error).message}). Start it, e.g. \`pg_ctlcluster <version> main start\`, or pass --postgres-url (the benchmark creates and drops a database there).`,
+    );
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+async function dropPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
