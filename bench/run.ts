@@ -118,7 +118,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
   }
 }
 
-type Measured = LoadResult & { rssMb: number[]; duplicates: number };
+type Measured = LoadResult & { rssMb: number[]; duplicates: number; stages?: string };
 
 /** Warm-up (a few chats of their own), then the measured load against a runtime of `role`. */
 async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, role: 'all' | 'bots', prefix?: string, pids = [process.pid]): Promise<Measured> {
@@ -126,10 +126,12 @@ async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, r
   try {
     await driveTelegram(emu, { ...load, chats: Math.min(10, load.chats), perChat: 2, firstChatId: load.firstChatId + 50_000 }, pids);
     const before = emu.duplicates();
+    const stagesBefore = await stageTotals(services);
     const result = await driveTelegram(emu, load, pids);
+    const stages = role === 'all' ? describeStages(stagesBefore, await stageTotals(services)) : undefined;
     // Anything answered twice would arrive within moments of the first answer.
     await new Promise((r) => setTimeout(r, 500));
-    return { ...result, duplicates: emu.duplicates() - before };
+    return { ...result, duplicates: emu.duplicates() - before, stages };
   } finally {
     await runtime.close();
   }
@@ -157,10 +159,34 @@ async function withEmbedded(emu: Emulator, load: TelegramLoad, opts: BenchOption
   }
 }
 
-function line(label: string, r: LoadResult & { rssMb?: number[]; duplicates?: number }, rssLabel = 'RSS'): string {
+/** Sums and counts of the pipeline and retrieval histograms (this process's worker only). */
+async function stageTotals(services: AppServices): Promise<Record<string, { sum: number; count: number }>> {
+  const totals: Record<string, { sum: number; count: number }> = {};
+  for (const [name, histogram] of [['pipeline', services.metrics.pipelineSeconds], ['retrieval', services.metrics.inferenceSeconds]] as const) {
+    const t = { sum: 0, count: 0 };
+    for (const v of (await histogram.get()).values) {
+      if (v.metricName?.endsWith('_sum')) t.sum += v.value;
+      if (v.metricName?.endsWith('_count')) t.count += v.value;
+    }
+    totals[name] = t;
+  }
+  return totals;
+}
+
+function describeStages(before: Awaited<ReturnType<typeof stageTotals>>, after: Awaited<ReturnType<typeof stageTotals>>): string {
+  return Object.keys(after)
+    .map((k) => {
+      const n = after[k]!.count - before[k]!.count;
+      return `${k} ${n > 0 ? (((after[k]!.sum - before[k]!.sum) / n) * 1000).toFixed(1) : '–'} ms`;
+    })
+    .join(', ');
+}
+
+function line(label: string, r: LoadResult & { rssMb?: number[]; duplicates?: number; stages?: string }, rssLabel = 'RSS'): string {
   const rss = r.rssMb?.length ? `, ${rssLabel} ${r.rssMb.map((m) => m.toFixed(0)).join(' / ')} MB` : '';
   const faults = `${r.unanswered} unanswered${r.duplicates === undefined ? '' : `, ${r.duplicates} answered twice`}`;
-  return `${label}: ${r.perSecond.toFixed(1)} msg/s (${r.messages} in ${r.seconds.toFixed(1)} s), latency p50 ${ms(r.p50Ms)} p95 ${ms(r.p95Ms)} p99 ${ms(r.p99Ms)}${rss}; ${faults}`;
+  const stages = r.stages ? `\n    mean time per message in the worker: ${r.stages}` : '';
+  return `${label}: ${r.perSecond.toFixed(1)} msg/s (${r.messages} in ${r.seconds.toFixed(1)} s), latency p50 ${ms(r.p50Ms)} p95 ${ms(r.p95Ms)} p99 ${ms(r.p99Ms)}${rss}; ${faults}${stages}`;
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
