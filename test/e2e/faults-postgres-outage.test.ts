@@ -1,0 +1,107 @@
+/**
+ * Postgres unreachable for 10 seconds in the middle of a Telegram burst. The runtime reaches
+ * Postgres through a small TCP proxy (node:net) that, when paused, cuts every open connection
+ * and refuses new ones. Jobs fail with connection errors, back off and retry; once Postgres is
+ * back every message is answered exactly once, in order per chat. The retry policy is the
+ * default one; its tries span about 7.5 s, so a message that keeps failing longer than that
+ * ends as a failed job with an apology to the citizen — which this test would catch.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { startRuntime, type Runtime } from '../../app/runtime.ts';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { dropPrefix, redisAvailable, REDIS_TEST_URL as REDIS_URL } from '../integration/queue-redis.ts';
+import { assertAnsweredInOrder, burst, countReplies, makeChats, startEmulator, type Emulator } from './telegram-emulator.ts';
+import { demoKb, sleep, testConfig, testServices, until } from './telegram-harness.ts';
+
+const ready = (await postgresAvailable()) && (await redisAvailable());
+const entries = await demoKb();
+
+/** A TCP proxy to `target` that can drop its connections and refuse new ones. */
+async function startProxy(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>();
+  let paused = false;
+  const server: Server = createServer((client) => {
+    if (paused) return client.destroy();
+    const upstream = connect(target.port, target.host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    pause() {
+      paused = true;
+      for (const s of sockets) s.destroy();
+    },
+    resume() {
+      paused = false;
+    },
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+describe('Postgres unreachable for 10 s during a burst', { skip: ready ? false : 'needs Postgres and Redis' }, () => {
+  let emu: Emulator;
+  let db: TestDatabase;
+  let proxied: Database;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  let runtime: Runtime;
+  const prefix = `komek-pgout-${randomBytes(3).toString('hex')}`;
+
+  before(async () => {
+    emu = await startEmulator();
+    db = await postgresDatabase();
+    const direct = new URL(db.url!);
+    proxy = await startProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const through = new URL(db.url!);
+    through.port = String(proxy.port);
+    proxied = await openDatabase({ kind: 'postgres', url: through.toString(), max: 4 });
+    const config = testConfig({
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      REDIS_URL,
+      KOMEK_QUEUE_PREFIX: prefix,
+      KOMEK_WORKER_CONCURRENCY: '8',
+    });
+    runtime = await startRuntime(await testServices({ database: proxied, drop: async () => {} }, config, entries), {
+      role: 'all',
+      telegram: { polling: { idleDelayMs: 30 }, throttle: { perChatMs: 100 } },
+    });
+  });
+
+  after(async () => {
+    await runtime?.close();
+    await proxied?.close().catch(() => {});
+    await proxy?.close();
+    await emu?.server.stop();
+    await db?.drop();
+    await dropPrefix(prefix);
+  });
+
+  test('processing resumes; nothing lost, nothing answered twice', { timeout: 90_000 }, async () => {
+    const chats = makeChats(8000, 10);
+    await burst(emu, chats, 3, entries);
+    await until(() => countReplies(emu, chats) >= 5, 30_000, 'the first replies');
+    proxy.pause();
+    const pausedAt = Date.now();
+    await burst(emu, chats, 2, entries);
+    await sleep(10_000 - (Date.now() - pausedAt));
+    proxy.resume();
+    await burst(emu, chats, 1, entries);
+    await until(() => countReplies(emu, chats) >= 60, 60_000, '60 replies after Postgres is back');
+    await sleep(1_500); // anything answered twice would show up now
+    assertAnsweredInOrder(emu, chats, entries);
+  });
+});
