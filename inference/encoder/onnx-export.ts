@@ -3,6 +3,7 @@
  *
  *   ids[int32 B×L], weights[float B×L]
  *   → Gather(embedding, ids) · Unsqueeze(weights) → ReduceSum over L        (embedding bag)
+ *     (int8 table: Cast(Gather(values, ids)) · Unsqueeze(weights · Gather(scales, ids)))
  *   → z + Tanh(MatMul(z, W) + b)                                            (optional dense)
  *   → x / max(‖x‖₂, ε)                                                      (L2 normalise)
  *   → embedding[float B×D]
@@ -12,11 +13,13 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import type { EncoderWeights } from './model.ts';
+import type { QuantizedEmbedding } from './quantize.ts';
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT32 = onnx.TensorProto.DataType.INT32;
 const INT64 = onnx.TensorProto.DataType.INT64;
+const INT8 = onnx.TensorProto.DataType.INT8;
 
 /** Names of the graph's inputs and output, shared with the runtime. */
 export const ONNX_IO = { ids: 'ids', weights: 'weights', output: 'embedding' } as const;
@@ -58,21 +61,41 @@ function intAttr(name: string, i: number): OnnxTypes.IAttributeProto {
   return { name, type: onnx.AttributeProto.AttributeType.INT, i };
 }
 
-/** The ONNX model bytes for `weights`. */
-export function exportOnnx(weights: EncoderWeights, opts: { docString?: string } = {}): Uint8Array {
+/**
+ * The ONNX model bytes for `weights`; with `quantized`, the embedding table is stored as int8
+ * with per-row scales (and `weights.embedding` is ignored).
+ */
+export function exportOnnx(weights: EncoderWeights, opts: { docString?: string; quantized?: QuantizedEmbedding } = {}): Uint8Array {
   const outDim = weights.dense ? weights.dense.out : weights.dim;
   const initializer: OnnxTypes.ITensorProto[] = [
-    floatTensor('embedding_table', [weights.rows, weights.dim], weights.embedding),
     int64Tensor('axis_1', [1]),
     int64Tensor('axis_2', [2]),
     floatTensor('norm_eps', [], new Float32Array([NORM_EPSILON])),
   ];
-  const nodes: OnnxTypes.INodeProto[] = [
-    node('Gather', ['embedding_table', ONNX_IO.ids], ['gathered'], [intAttr('axis', 0)]),
-    node('Unsqueeze', [ONNX_IO.weights, 'axis_2'], ['weights_3d']),
+  const nodes: OnnxTypes.INodeProto[] = [];
+  let rowWeights: string = ONNX_IO.weights;
+  if (opts.quantized) {
+    const q = opts.quantized;
+    initializer.push(
+      { name: 'embedding_int8', dims: [weights.rows, weights.dim], dataType: INT8, rawData: new Uint8Array(q.values.buffer, q.values.byteOffset, q.values.byteLength) },
+      floatTensor('embedding_scale', [weights.rows], q.scales),
+    );
+    nodes.push(
+      node('Gather', ['embedding_int8', ONNX_IO.ids], ['gathered_int8'], [intAttr('axis', 0)]),
+      node('Cast', ['gathered_int8'], ['gathered'], [intAttr('to', FLOAT)]),
+      node('Gather', ['embedding_scale', ONNX_IO.ids], ['row_scale'], [intAttr('axis', 0)]),
+      node('Mul', [ONNX_IO.weights, 'row_scale'], ['scaled_weights']),
+    );
+    rowWeights = 'scaled_weights';
+  } else {
+    initializer.push(floatTensor('embedding_table', [weights.rows, weights.dim], weights.embedding));
+    nodes.push(node('Gather', ['embedding_table', ONNX_IO.ids], ['gathered'], [intAttr('axis', 0)]));
+  }
+  nodes.push(
+    node('Unsqueeze', [rowWeights, 'axis_2'], ['weights_3d']),
     node('Mul', ['gathered', 'weights_3d'], ['weighted']),
     node('ReduceSum', ['weighted', 'axis_1'], ['pooled'], [intAttr('keepdims', 0)]),
-  ];
+  );
   let last = 'pooled';
   if (weights.dense) {
     initializer.push(floatTensor('dense_weight', [weights.dim, outDim], weights.dense.weight));

@@ -9,6 +9,7 @@ import { DEFAULT_FEATURIZER_PARAMS, rawFeatures, toFeatures, type Analyzer, type
 import { MODEL_KIND, type EncoderMeta } from './meta.ts';
 import { outputDim, type EncoderWeights } from './model.ts';
 import { exportOnnx } from './onnx-export.ts';
+import { dequantized, quantizeEmbedding } from './quantize.ts';
 import { createRng, deriveSeed } from './prng.ts';
 import type { TextGroup } from './training-data.ts';
 import { trainEncoder, type TrainingGroup, type TrainingPhase } from './trainer.ts';
@@ -31,6 +32,8 @@ export interface TrainModelOptions {
   kbEpochs: number;
   /** Buckets must occur in this many noised variants to get a row (clean texts always do). */
   minNoisyDf: number;
+  /** Store the embedding table as int8 with per-row scales (4× smaller model). */
+  quantize: boolean;
   featurizer: FeaturizerParams;
 }
 
@@ -48,6 +51,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainModelOptions = {
   corpusEpochs: 6,
   kbEpochs: 10,
   minNoisyDf: 2,
+  quantize: true,
   featurizer: DEFAULT_FEATURIZER_PARAMS,
 };
 
@@ -122,7 +126,7 @@ export function trainModel(
     return { name: s.name, groups, steps: Math.ceil((texts * epochs) / opts.batchSize) };
   });
   let lastReport = 0;
-  const { weights, losses } = trainEncoder(rows, phases, {
+  const { weights: trainedWeights, losses } = trainEncoder(rows, phases, {
     seed: deriveSeed(opts.seed, 'trainer'),
     dim: opts.dim,
     dense: opts.dense,
@@ -139,7 +143,10 @@ export function trainModel(
       }
     },
   });
-  const onnx = exportOnnx(weights);
+  // The stored model computes with the int8 table; `weights` returned are exactly those values.
+  const quantized = opts.quantize ? quantizeEmbedding(trainedWeights) : null;
+  const weights = quantized ? dequantized(trainedWeights, quantized) : trainedWeights;
+  const onnx = exportOnnx(weights, { quantized: quantized ?? undefined });
   const meta: EncoderMeta = {
     format: MODEL_KIND,
     featurizer: params,
@@ -153,6 +160,7 @@ export function trainModel(
       dense: opts.dense,
       batchSize: opts.batchSize,
       temperature: opts.temperature,
+      quantized: opts.quantize,
       corpusGroups: input.corpus.length,
       kbGroups: input.kb.length,
       texts: totalTexts,

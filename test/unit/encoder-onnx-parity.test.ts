@@ -19,9 +19,9 @@ const groups = [
 ];
 const probes = ['удостоверение личности', 'zheke kualik', 'налог', '', 'совсем другое сообщение про погоду', 'цон'];
 
-for (const dense of [false, true]) {
-  test(`ONNX output equals the TypeScript forward pass (dense=${dense})`, async () => {
-    const m = trainModel({ corpus: groups, kb: [] }, analyze, { dim: 32, dense, corpusEpochs: 20, batchSize: 3, seed: 7 });
+for (const [dense, quantize] of [[false, true], [true, true], [false, false]] as const) {
+  test(`ONNX output equals the TypeScript forward pass (dense=${dense}, int8=${quantize})`, async () => {
+    const m = trainModel({ corpus: groups, kb: [] }, analyze, { dim: 32, dense, quantize, corpusEpochs: 20, batchSize: 3, seed: 7 });
     const encoder = await createOnnxEncoder({ onnx: m.onnx, meta: m.meta }, analyze);
     try {
       const viaOnnx = await encoder.encode(probes, 'query');
