@@ -36,8 +36,8 @@ export interface DenseIndex {
 
 /**
  * Above this many stored values (texts × dim) the scan runs in onnxruntime; below it a plain
- * loop is faster than a session call. Measured with bench/encoder.ts (10,000 entries: ~15 ms
- * per query in JavaScript, ~1 ms in onnxruntime).
+ * loop is faster than a session call. Measured on 10,000 synthetic entries (50,000 texts × 128):
+ * 15.6 ms per search with the JavaScript loop, 2.6 ms with onnxruntime (per-entry pass included).
  */
 export const ONNX_SCAN_MIN_VALUES = 1 << 20;
 
