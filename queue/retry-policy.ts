@@ -13,9 +13,25 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** No single wait is longer than this, whatever a platform asks for. */
   maxDelayMs: number;
+  /**
+   * Where the doubling stops (defaults to `maxDelayMs`). Kept below `maxDelayMs` so that a
+   * platform's longer `retry_after` is still honoured while our own waits stay short enough to
+   * notice a recovered database quickly.
+   */
+  maxBackoffMs?: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
+/**
+ * Transient failures are mostly infrastructure: Postgres restarting or failing over, Redis
+ * reconnecting, a platform's 5xx. Those last tens of seconds to a couple of minutes, so the
+ * default keeps trying for more than two minutes (waits of 0.5, 1, 2, 4, 8, then 15 s each; about
+ * 135 s nominal, 130 s at least, see {@link minRetrySpanMs}) before a message is given up and the
+ * citizen told. A PermanentError still fails at once. The chat's later messages wait meanwhile.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 14, baseDelayMs: 500, maxBackoffMs: 15_000, maxDelayMs: 60_000 };
+
+/** Lowest jitter factor of {@link backoffDelay}. */
+const JITTER_LOW = 0.8;
 
 /** Bad input does not get better by trying again; anything else might. */
 export function isRetryable(err: unknown): boolean {
@@ -29,7 +45,23 @@ export function isRetryable(err: unknown): boolean {
 export function backoffDelay(attempt: number, err: unknown, policy: RetryPolicy, random: () => number = Math.random): number {
   if (err instanceof TransientError && err.retryAfterMs !== undefined) return Math.min(err.retryAfterMs, policy.maxDelayMs);
   const exp = policy.baseDelayMs * 2 ** (attempt - 1);
-  return Math.min(policy.maxDelayMs, Math.round(exp * (0.8 + 0.4 * random())));
+  return Math.min(backoffCap(policy), Math.round(exp * (JITTER_LOW + 0.4 * random())));
+}
+
+function backoffCap(policy: RetryPolicy): number {
+  return Math.min(policy.maxBackoffMs ?? policy.maxDelayMs, policy.maxDelayMs);
+}
+
+/**
+ * The shortest time a job that keeps failing transiently (with no platform-named wait) is
+ * retried for: the sum of every wait at the low end of the jitter.
+ */
+export function minRetrySpanMs(policy: RetryPolicy): number {
+  let total = 0;
+  for (let attempt = 1; attempt < policy.attempts; attempt++) {
+    total += Math.min(backoffCap(policy), Math.round(policy.baseDelayMs * 2 ** (attempt - 1) * JITTER_LOW));
+  }
+  return total;
 }
 
 /** Raised when shutdown interrupts a backoff wait; the queue hands the job back. */
