@@ -13,6 +13,7 @@ import { detectPersonRequest } from './person-request.ts';
 import type {
   Clock,
   Conversation,
+  ConversationEvent,
   ConversationEvents,
   ConversationStore,
   EscalationReason,
@@ -80,48 +81,89 @@ const LANG_CONFIDENCE = 0.6;
 export function createPipeline(deps: PipelineDeps) {
   const { conversations, logger, options } = deps;
 
+  /** One transaction when the store has them; the store itself otherwise. */
+  function unitOfWork<T>(fn: (store: ConversationStore) => Promise<T>): Promise<T> {
+    return conversations.unitOfWork ? conversations.unitOfWork(fn) : fn(conversations);
+  }
+
   async function handle(msg: InboundMessage): Promise<PipelineResult> {
     const log = logger.child({ traceId: msg.traceId, channel: msg.channel });
-    const fresh = await conversations.markSeen(msg.channel, msg.chatId, msg.messageId);
-    if (!fresh) {
+    const button = msg.callbackData ? decodeButton(msg.callbackData) : undefined;
+    // Intake in one transaction: the dedupe mark, the conversation and the citizen's message
+    // commit together, so a crash in between never leaves a delivery marked but unrecorded.
+    const intake = await unitOfWork(async (store) => {
+      const fresh = await store.markSeen(msg.channel, msg.chatId, msg.messageId);
+      if (!fresh) return undefined;
+      let conv = await store.open(msg.channel, msg.chatId, msg.userId);
+      const lang = chooseLang(msg, conv, button?.type === 'lang' ? button.lang : undefined);
+      await store.addMessage({
+        conversationId: conv.id,
+        author: 'citizen',
+        text: msg.text,
+        kind: msg.kind,
+        lang,
+        action: null,
+        faqId: null,
+        score: null,
+        platformMessageId: msg.messageId,
+        operatorId: null,
+        traceId: msg.traceId,
+      });
+      const reopen = conv.owner === 'closed';
+      if (reopen || lang !== conv.lang) {
+        conv = await store.update(conv.id, reopen ? { owner: 'bot', fallbackStreak: 0, operatorId: null, lang } : { lang });
+      }
+      return { conv, lang };
+    });
+    if (!intake) {
       log.info({ messageId: msg.messageId }, 'duplicate delivery ignored');
       return { action: 'duplicate', lang: msg.langHint ?? 'kk', replies: [] };
     }
-    let conv = await conversations.open(msg.channel, msg.chatId, msg.userId);
-    const button = msg.callbackData ? decodeButton(msg.callbackData) : undefined;
-    const lang = chooseLang(msg, conv, button?.type === 'lang' ? button.lang : undefined);
-    await conversations.addMessage({
-      conversationId: conv.id,
-      author: 'citizen',
-      text: msg.text,
-      kind: msg.kind,
-      lang,
-      action: null,
-      faqId: null,
-      score: null,
-      platformMessageId: msg.messageId,
-      operatorId: null,
-      traceId: msg.traceId,
-    });
-    if (conv.owner === 'closed') conv = await conversations.update(conv.id, { owner: 'bot', fallbackStreak: 0, operatorId: null });
-    if (lang !== conv.lang) conv = await conversations.update(conv.id, { lang });
-
-    const ctx: Ctx = { msg, conv, lang, log };
+    const { conv, lang } = intake;
+    const ctx: Ctx = { msg, conv, lang, log, patch: {}, events: [] };
     if (conv.owner === 'waiting' || conv.owner === 'operator') return relay(ctx);
-    if (deps.rateLimiter) {
-      const quota = await deps.rateLimiter.take(`${msg.channel}:${msg.userId}`);
-      if (!quota.allowed) {
-        // Told once per window; after that the flood is stored but not answered.
-        log.warn({ first: quota.first }, 'citizen over the rate limit');
-        const result = quota.first ? reply(ctx, 'rate-limited', t('rateLimited', lang)) : { action: 'rate-limited' as const, lang, replies: [] };
-        await persistReplies(ctx, result);
-        return { ...result, conversationId: conv.id };
-      }
+    let result: PipelineResult;
+    if (deps.rateLimiter && !(await withinRateLimit(ctx))) {
+      result = ctx.rateLimitNotice ? reply(ctx, 'rate-limited', t('rateLimited', lang)) : { action: 'rate-limited', lang, replies: [] };
+    } else {
+      result = await respond(ctx, button);
     }
-    const result = await respond(ctx, button);
-    await persistReplies(ctx, result);
+    await commit(ctx, result);
     log.info({ action: result.action, faqId: result.faqId ?? null, score: result.score ?? null, lang }, 'handled');
     return { ...result, conversationId: conv.id };
+  }
+
+  async function withinRateLimit(ctx: Ctx): Promise<boolean> {
+    const quota = await deps.rateLimiter!.take(`${ctx.msg.channel}:${ctx.msg.userId}`);
+    if (quota.allowed) return true;
+    // Told once per window; after that the flood is stored but not answered.
+    ctx.log.warn({ first: quota.first }, 'citizen over the rate limit');
+    ctx.rateLimitNotice = quota.first;
+    return false;
+  }
+
+  /** The state change and the replies commit together; events go out only once committed. */
+  async function commit(ctx: Ctx, result: PipelineResult): Promise<void> {
+    const patch = ctx.patch;
+    await unitOfWork(async (store) => {
+      if (Object.keys(patch).length > 0) await store.update(ctx.conv.id, patch);
+      for (const r of result.replies) {
+        await store.addMessage({
+          conversationId: ctx.conv.id,
+          author: 'bot',
+          text: r.text,
+          kind: 'text',
+          lang: ctx.lang,
+          action: result.action,
+          faqId: result.faqId ?? null,
+          score: result.score ?? null,
+          platformMessageId: null,
+          operatorId: null,
+          traceId: ctx.msg.traceId,
+        });
+      }
+    });
+    for (const event of ctx.events) deps.events?.emit(event);
   }
 
   interface Ctx {
@@ -129,6 +171,11 @@ export function createPipeline(deps: PipelineDeps) {
     conv: Conversation;
     lang: Lang;
     log: Logger;
+    /** Conversation changes decided while responding, written with the replies. */
+    patch: Partial<Pick<Conversation, 'owner' | 'fallbackStreak'>>;
+    /** Events to emit after the commit. */
+    events: ConversationEvent[];
+    rateLimitNotice?: boolean;
   }
 
   function chooseLang(msg: InboundMessage, conv: Conversation, chosen: Lang | undefined): Lang {
@@ -188,7 +235,7 @@ export function createPipeline(deps: PipelineDeps) {
       const entry = await entryIn(decision.faqId, lang);
       if (!entry) return applyDecision(ctx, { action: 'fallback', score: 0, alternatives: [] });
       if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', decision.faqId);
-      if (conv.fallbackStreak !== 0) ctx.conv = await conversations.update(conv.id, { fallbackStreak: 0 });
+      if (conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
       const text = entry.sourceUrl ? `${entry.answer}\n\n${t('source', lang)}: ${entry.sourceUrl}` : entry.answer;
       const buttons: Button[] = [
         { label: t('usefulButton', lang), action: { type: 'feedback', faqId: entry.id, useful: true } },
@@ -209,7 +256,7 @@ export function createPipeline(deps: PipelineDeps) {
     }
     const streak = conv.fallbackStreak + 1;
     if (streak >= 2) return escalate(ctx, 'repeated-fallback');
-    ctx.conv = await conversations.update(conv.id, { fallbackStreak: streak });
+    ctx.patch.fallbackStreak = streak;
     const buttons: Button[] = [{ label: t('operatorButton', lang), action: { type: 'operator' } }];
     return { ...reply(ctx, 'fallback', t('fallback', lang), buttons), score: decision.score, alternatives: decision.alternatives };
   }
@@ -217,8 +264,8 @@ export function createPipeline(deps: PipelineDeps) {
   async function escalate(ctx: Ctx, reason: EscalationReason, faqId?: string): Promise<PipelineResult> {
     const { conv, lang } = ctx;
     const waiting = await conversations.countWaiting();
-    ctx.conv = await conversations.update(conv.id, { owner: 'waiting', fallbackStreak: 0 });
-    deps.events?.emit({ type: 'escalated', conversationId: conv.id, reason });
+    ctx.patch = { owner: 'waiting', fallbackStreak: 0 };
+    ctx.events.push({ type: 'escalated', conversationId: conv.id, reason });
     const now = deps.clock.now();
     let text: string;
     if (isOfficeOpen(now, options.officeHours)) {
@@ -259,23 +306,7 @@ export function createPipeline(deps: PipelineDeps) {
     return { action, lang: ctx.lang, replies: [out], faqId: null };
   }
 
-  async function persistReplies(ctx: Ctx, result: PipelineResult): Promise<void> {
-    for (const r of result.replies) {
-      await conversations.addMessage({
-        conversationId: ctx.conv.id,
-        author: 'bot',
-        text: r.text,
-        kind: 'text',
-        lang: ctx.lang,
-        action: result.action,
-        faqId: result.faqId ?? null,
-        score: result.score ?? null,
-        platformMessageId: null,
-        operatorId: null,
-        traceId: ctx.msg.traceId,
-      });
-    }
-  }
+
 
   return { handle };
 }

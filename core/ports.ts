@@ -93,6 +93,12 @@ export interface ConversationStore {
   recordRating(conversationId: string, score: number): Promise<void>;
   /** Conversations waiting for an operator now; drives the wait estimate told to citizens. */
   countWaiting(): Promise<number>;
+  /**
+   * Runs `fn` in one database transaction with a store bound to it: all its writes commit
+   * together (one durable commit instead of one per write) or not at all. Optional: stores
+   * without transactions (in memory) run `fn` on themselves.
+   */
+  unitOfWork?<T>(fn: (store: ConversationStore) => Promise<T>): Promise<T>;
 }
 
 /** Where outbound replies go; the queue implements it, channels consume from it. */

@@ -13,6 +13,8 @@ export function createConversationStore(db: Db): ConversationStore & {
   get(id: string): Promise<Conversation | undefined>;
 } {
   return {
+    unitOfWork: (fn) => db.transaction((tx) => fn(createConversationStore(tx as unknown as Db))),
+
     async markSeen(channel, chatId, messageId) {
       const rows = await db
         .insert(seenMessages)
