@@ -14,6 +14,7 @@ import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullm
 import type { Redis } from 'ioredis';
 import { PermanentError } from '../core/errors.ts';
 import type { FailedJob, JobInfo, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
+import { describeError as describe, jobLogFields } from './job-log.ts';
 import { partitionOf } from './partition.ts';
 import { DEFAULT_RETRY_POLICY, RetryAborted, runWithRetry, type RetryPolicy } from './retry-policy.ts';
 
@@ -147,7 +148,7 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
           policy,
           signal: abort.signal,
           redelivered,
-          onRetry: ({ attempt, delayMs, err }) => log.warn({ jobId: id, attempt, delayMs, err: describe(err) }, 'job failed, retrying'),
+          onRetry: ({ attempt, delayMs, err }) => log.warn({ ...jobLogFields(id, job.data), attempt, delayMs, err: describe(err) }, 'job failed, retrying'),
         });
       } catch (err) {
         if (err instanceof RetryAborted) {
@@ -155,7 +156,7 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
           await job.moveToWait(token);
           throw new WaitingError();
         }
-        log.error({ jobId: id, err: describe(err) }, 'job failed');
+        log.error({ ...jobLogFields(id, job.data), err: describe(err) }, 'job failed');
         if (err instanceof PermanentError) throw new UnrecoverableError(describe(err));
         throw err instanceof Error ? err : new Error(String(err));
       }
@@ -190,8 +191,4 @@ function createLimiter(n: number) {
       waiting.shift()?.();
     }
   };
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -5,6 +5,7 @@
  * graceful shutdown drains every job it holds.
  */
 import type { FailedJob, JobInfo, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
+import { describeError as describe, jobLogFields } from './job-log.ts';
 import { DEFAULT_RETRY_POLICY, RetryAborted, runWithRetry, type RetryPolicy } from './retry-policy.ts';
 
 export interface MemoryQueueOptions {
@@ -80,13 +81,13 @@ export function createMemoryQueue<T>(opts: MemoryQueueOptions): MessageQueue<T> 
           policy,
           signal: abort.signal,
           onRetry: ({ attempt, delayMs, err }) =>
-            opts.logger.warn({ queue: opts.name, jobId: job.id, attempt, delayMs, err: describe(err) }, 'job failed, retrying'),
+            opts.logger.warn({ queue: opts.name, ...jobLogFields(job.id, job.data), attempt, delayMs, err: describe(err) }, 'job failed, retrying'),
         },
       );
     } catch (err) {
       const reason = err instanceof RetryAborted ? describe(err.lastError) : describe(err);
       failed.set(job.id, { id: job.id, key: job.key, queue: opts.name, data: job.data, reason, attempts, failedAt: new Date() });
-      opts.logger.error({ queue: opts.name, jobId: job.id, attempts, err: reason }, 'job failed');
+      opts.logger.error({ queue: opts.name, ...jobLogFields(job.id, job.data), attempts, err: reason }, 'job failed');
     } finally {
       running--;
       activeKeys.delete(job.key);
@@ -152,8 +153,4 @@ export function createMemoryQueue<T>(opts: MemoryQueueOptions): MessageQueue<T> 
         consuming = false;
       })()),
   };
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

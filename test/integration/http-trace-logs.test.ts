@@ -92,9 +92,7 @@ describe('trace ids in the logs', () => {
     assert.deepEqual(stray.map((l) => l.msg), [], 'lines without this message\'s traceId');
   });
 
-  // Known gap: the queues log 'job failed' / 'job failed, retrying' with the job id only; the
-  // traceId is in the job's data, so they could add it (queue/memory-queue.ts, bullmq-queue.ts).
-  test('a failed job is logged with its traceId too', { todo: 'queue failure lines carry the job id but not the traceId' }, async () => {
+  test('a failed job is logged with its traceId too', async () => {
     // A reply for a channel with no adapter in this process fails permanently in the queue.
     const from = lines.length;
     const failing = runtime.outbound;
