@@ -15,9 +15,11 @@ import { workerCommand } from './commands/worker.ts';
 import { botsCommand } from './commands/bots.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { retentionCommand } from './commands/retention.ts';
+import { trainCommand } from './commands/train.ts';
+import { evalCommand } from './commands/eval.ts';
 import { benchCommand } from './commands/bench.ts';
 
-export const COMMANDS: Command[] = [startCommand, workerCommand, botsCommand, jobsCommand, migrateCommand, kbCommand, askCommand, retentionCommand, operatorCommand, benchCommand];
+export const COMMANDS: Command[] = [startCommand, workerCommand, botsCommand, jobsCommand, migrateCommand, kbCommand, askCommand, trainCommand, evalCommand, retentionCommand, operatorCommand, benchCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

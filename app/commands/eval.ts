@@ -23,7 +23,7 @@ export const evalCommand: Command = {
   name: 'eval',
   summary: 'measure retrieval and decisions on labelled questions (hybrid vs lexical)',
   usage: [
-    'Usage: komek eval FILE [--json] [--detect-language]',
+    'Usage: komek eval FILE... [--json] [--detect-language]',
     '',
     'FILE is JSON Lines: {"text", "lang", "expect": "answer"|"no-answer"|"escalate", "faq_id"}.',
     'Prints per language and overall, for the hybrid retriever and lexical-only retrieval',
@@ -40,8 +40,10 @@ export const evalCommand: Command = {
     const files = ctx.argv.filter((a) => !a.startsWith('--'));
     const unknown = ctx.argv.find((a) => a.startsWith('--') && a !== '--json' && a !== '--detect-language');
     if (unknown) throw new UsageError(`unknown option ${unknown}`);
-    if (files.length !== 1) throw new UsageError('give exactly one FILE');
-    const questions = parseEvalJsonl(await readFile(files[0]!, 'utf8'), files[0]);
+    if (files.length === 0) throw new UsageError('give at least one FILE');
+    // Several files are one set (e.g. the two halves of the development set).
+    const questions = [];
+    for (const file of files) questions.push(...parseEvalJsonl(await readFile(file, 'utf8'), file));
     const services = await ctx.services();
     const { inference, kb, models } = services;
     await inference.ensureCurrent();
