@@ -81,7 +81,8 @@ export function createConversationStore(db: Db): ConversationStore & {
   };
 }
 
-function toConversation(row: typeof conversations.$inferSelect): Conversation {
+/** Maps a conversations row to core's type; shared with the operator repositories. */
+export function toConversation(row: typeof conversations.$inferSelect): Conversation {
   return {
     id: row.id,
     channel: row.channel as Channel,

@@ -4,10 +4,9 @@
  * exactly one gets a row back.
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Channel } from '../core/envelopes.ts';
-import type { Lang } from '../core/lang.ts';
-import type { Conversation, OperatorConversations, Owner } from '../core/ports.ts';
+import type { OperatorConversations } from '../core/ports.ts';
 import type { Db } from './client.ts';
+import { toConversation } from './conversation-store.ts';
 import { isUuid } from './operator-sql.ts';
 import { conversations } from './schema.ts';
 
@@ -56,17 +55,3 @@ export function createOperatorConversations(db: Db): OperatorConversations {
   };
 }
 
-function toConversation(row: typeof conversations.$inferSelect): Conversation {
-  return {
-    id: row.id,
-    channel: row.channel as Channel,
-    chatId: row.chatId,
-    userId: row.userId,
-    owner: row.owner as Owner,
-    lang: (row.lang as Lang | null) ?? null,
-    fallbackStreak: row.fallbackStreak,
-    operatorId: row.operatorId,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
