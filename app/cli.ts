@@ -16,10 +16,11 @@ import { botsCommand } from './commands/bots.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { retentionCommand } from './commands/retention.ts';
 import { trainCommand } from './commands/train.ts';
+import { whatsappCommand } from './commands/whatsapp.ts';
 import { evalCommand } from './commands/eval.ts';
 import { benchCommand } from './commands/bench.ts';
 
-export const COMMANDS: Command[] = [startCommand, workerCommand, botsCommand, jobsCommand, migrateCommand, kbCommand, askCommand, trainCommand, evalCommand, retentionCommand, operatorCommand, benchCommand];
+export const COMMANDS: Command[] = [startCommand, workerCommand, botsCommand, jobsCommand, migrateCommand, kbCommand, askCommand, trainCommand, evalCommand, retentionCommand, operatorCommand, whatsappCommand, benchCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
