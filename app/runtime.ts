@@ -27,6 +27,7 @@ import { createInboundHandler } from '../queue/inbound-handler.ts';
 import { chatKey, inboundJobId } from '../queue/job-ids.ts';
 import { createMemoryQueue } from '../queue/memory-queue.ts';
 import { createOutboundHandler } from '../queue/outbound-handler.ts';
+import { reportRedisErrors } from '../queue/redis-errors.ts';
 import { createRedisWebHub } from '../queue/redis-web-hub.ts';
 import type { RetryPolicy } from '../queue/retry-policy.ts';
 import type { Config } from './config.ts';
@@ -83,7 +84,7 @@ export function createQueues(config: Config, logger: Logger, opts: Pick<RuntimeO
     return { inbound, outbound, close: async () => void (await Promise.all([inbound.close(), outbound.close()])) };
   }
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  reportRedisErrors([redis], { logger, message: 'redis connection error', fields: { connection: 'queues' } });
   const common = {
     connection: redis,
     prefix: config.queuePrefix,
@@ -305,5 +306,6 @@ async function createWhatsApp(services: AppServices): Promise<ChannelAdapter> {
     socketFactory: createBaileysSocketFactory({ logger: services.logger }),
     authState,
     logger: services.logger,
+    sessionHint: '`komek whatsapp logout`',
   });
 }
