@@ -39,6 +39,24 @@ const MIN_STEM_KEY = 3;
 const EMPTY: ReadonlySet<string> = new Set();
 
 /**
+ * Everyday words whose stem happens to equal a term's stem: "его" (his) is the Russian stem of
+ * "егов" (egov), "мало" (little) folds onto "мал" (livestock). They never name a concept.
+ */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(['его', 'мало', 'мала']);
+
+/**
+ * Endings Kazakh and Russian attach to an abbreviation, often without a hyphen: "ипке", "ипімді",
+ * "цонға", "мсэкке", "ипе". The stemmers keep at least three letters, so "ип" + ending is never
+ * cut back to the abbreviation; the lexicon does it for the abbreviations it knows.
+ */
+const ABBREVIATION_ENDINGS: ReadonlySet<string> = new Set([
+  'а', 'е', 'у', 'ы', 'и', 'ом', 'ой', 'ов', 'ам', 'ах', 'ке', 'ка', 'ге', 'га', 'ға', 'қа', 'ні', 'ны', 'ті', 'ты',
+  'ді', 'ды', 'нің', 'ның', 'тің', 'тың', 'дің', 'дың', 'нан', 'нен', 'тан', 'тен', 'дан', 'ден', 'та', 'те', 'да',
+  'де', 'мен', 'пен', 'бен', 'ім', 'им', 'ым', 'імді', 'имді', 'ымды', 'ім', 'іміз', 'ымыз', 'ің', 'ың', 'і', 'сы',
+  'сі', 'шник', 'шка', 'шку', 'шки',
+]);
+
+/**
  * The keys one word can be matched by: the folded word, and its Kazakh and Russian stems, each
  * tagged with its stemmer so a Russian stem of one word never meets a Kazakh stem of another.
  */
@@ -90,6 +108,21 @@ function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 /** Builds a lexicon from concept groups (the default data is {@link LEXICON}). */
 export function createLexicon(groups: readonly ConceptGroup[]): Lexicon {
   const index = new Map<string, TermEntry[]>();
+  // Abbreviations: one word of 2–5 capitals as written in the data (ИП, ЖК, ЦОН, МСЭК).
+  const abbreviations = new Map<string, string>();
+  for (const { concept, terms } of groups) {
+    for (const term of terms) {
+      if (/^[\p{Lu}]{2,5}$/u.test(term)) abbreviations.set(normalizeText(term), concept);
+    }
+  }
+  /** The concept of an abbreviation with an ending written onto it, if the token is one. */
+  function abbreviationOf(token: string): string | undefined {
+    for (let k = 2; k <= Math.min(5, token.length - 1); k++) {
+      const concept = abbreviations.get(token.slice(0, k));
+      if (concept !== undefined && ABBREVIATION_ENDINGS.has(token.slice(k))) return concept;
+    }
+    return undefined;
+  }
   for (const { concept, terms } of groups) {
     for (const term of terms) {
       for (const variant of termVariants(term)) {
@@ -105,9 +138,11 @@ export function createLexicon(groups: readonly ConceptGroup[]): Lexicon {
   }
 
   function expandTokens(tokens: readonly string[]): string[] {
-    const keys = tokens.map(keysOf);
+    const keys = tokens.map((t) => (FUNCTION_WORDS.has(t) ? EMPTY : keysOf(t)));
     const found = new Set<string>();
     keys.forEach((first, at) => {
+      const abbreviation = first.size > 0 ? abbreviationOf(tokens[at]!) : undefined;
+      if (abbreviation !== undefined) found.add(abbreviation);
       for (const key of first) {
         for (const entry of index.get(key) ?? []) {
           if (found.has(entry.concept) || at + entry.rest.length >= keys.length) continue;

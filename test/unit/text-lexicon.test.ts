@@ -92,6 +92,27 @@ describe('expandConcepts', () => {
   });
 });
 
+describe('abbreviations and everyday words', () => {
+  it('finds an abbreviation with a Kazakh or Russian ending written onto it', () => {
+    assert.ok(concepts('ипке тіркелу').includes('ip'));
+    assert.ok(concepts('ипімді жабу').includes('ip'));
+    assert.ok(concepts('цонға бару').includes('tson'));
+    assert.ok(concepts('мсэкке бару').includes('disability'));
+    assert.ok(concepts('в загсе').includes('zags'));
+  });
+
+  it('does not read other words as an abbreviation with an ending', () => {
+    assert.deepEqual(concepts('ипподром'), []);
+    assert.ok(!concepts('ипотека').includes('ip'));
+  });
+
+  it('never reads a function word as a concept (его is not egov, мало is not livestock)', () => {
+    assert.ok(!concepts('ребенок не его').includes('egov'));
+    assert.ok(!concepts('денег мало').includes('veterinary'));
+    assert.ok(concepts('через егов').includes('egov'));
+  });
+});
+
 describe('createLexicon', () => {
   it('builds a lexicon from custom groups, multi-word and inflected', () => {
     const lex = createLexicon([
