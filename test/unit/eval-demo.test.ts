@@ -36,9 +36,9 @@ test('demo knowledge base: hybrid retrieval holds its figures and beats lexical 
     const [hybrid, words, trigrams] = await evaluateSystems(dev, systems, { detectPersonRequest, detectSmallTalk, decide });
     const m = hybrid!.metrics.all!;
     const summary = JSON.stringify({ hybrid: m, words: words!.metrics.all, trigrams: trigrams!.metrics.all });
-    assert.ok(m.top1 >= 0.88, `top-1 ${m.top1} ${summary}`);
-    assert.ok(m.recall3 >= 0.95, `recall@3 ${m.recall3}`);
-    assert.ok(m.oosRejected >= 0.85, `out-of-scope rejected ${m.oosRejected}`);
+    assert.ok(m.top1 >= 0.92, `top-1 ${m.top1} ${summary}`);
+    assert.ok(m.recall3 >= 0.96, `recall@3 ${m.recall3}`);
+    assert.ok(m.oosRejected >= 0.9, `out-of-scope rejected ${m.oosRejected}`);
     assert.ok(m.escalationAccuracy >= 0.95, `escalation ${m.escalationAccuracy}`);
     assert.ok(m.answeredWrongly <= 0.05, `wrong answers ${m.answeredWrongly}`);
     assert.ok(m.top1 > words!.metrics.all!.top1 && m.top1 > trigrams!.metrics.all!.top1, summary);
