@@ -16,6 +16,7 @@ import { PermanentError } from '../core/errors.ts';
 import type { FailedJob, JobInfo, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
 import { describeError as describe, jobLogFields } from './job-log.ts';
 import { partitionOf } from './partition.ts';
+import { reportRedisErrors } from './redis-errors.ts';
 import { DEFAULT_RETRY_POLICY, RetryAborted, runWithRetry, type RetryPolicy } from './retry-policy.ts';
 
 export interface BullmqQueueOptions {
@@ -42,6 +43,8 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
   const policy = opts.policy ?? DEFAULT_RETRY_POLICY;
   const names = Array.from({ length: opts.partitions }, (_, i) => `${opts.name}-p${i}`);
   const queues = names.map((n) => new Queue(n, { connection: opts.connection, prefix: opts.prefix }));
+  // Without a listener BullMQ prints every connection error of a queue to stderr.
+  reportRedisErrors(queues, { logger: opts.logger, message: 'queue connection error', fields: { queue: opts.name } });
   const consumers: QueueConsumer[] = [];
   let concurrencySet: Promise<unknown> | undefined;
   let closed: Promise<void> | undefined;
@@ -133,9 +136,9 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
           autorun: false,
         }),
     );
-    for (const w of workers) {
-      w.on('error', (err) => log.error({ err: err.message }, 'queue worker error'));
-    }
+    // A worker re-emits the errors of its connections (and of the blocking one it makes itself),
+    // so one throttle covers them all: an outage is one line now and then, not one per retry.
+    reportRedisErrors([...connections, ...workers], { logger: log, message: 'queue worker error' });
     const ready = (concurrencySet ?? Promise.resolve()).then(() => workers.forEach((w) => void w.run()));
     ready.catch((err) => log.error({ err: (err as Error).message }, 'could not start queue workers'));
 

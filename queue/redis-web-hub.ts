@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { createMemoryHub, type WebEventInput, type WebHub } from '../bots/web/hub.ts';
 import type { Logger } from '../core/ports.ts';
+import { reportRedisErrors } from './redis-errors.ts';
 
 export interface RedisWebHubOptions {
   /** Used to publish; a duplicate is made for subscribing (a subscribed connection can do nothing else). */
@@ -18,6 +19,7 @@ export async function createRedisWebHub(opts: RedisWebHubOptions): Promise<WebHu
   const local = createMemoryHub();
   const channel = `${opts.prefix}:web-chat`;
   const sub = opts.connection.duplicate();
+  reportRedisErrors([sub], { logger: opts.logger, message: 'redis connection error', fields: { connection: 'web-chat relay' } });
   sub.on('message', (ch: string, raw: string) => {
     if (ch !== channel) return;
     try {
