@@ -14,6 +14,7 @@ import { createWhatsAppAdapter } from '../bots/whatsapp/adapter.ts';
 import { createBaileysSocketFactory } from '../bots/whatsapp/socket.ts';
 import { createConsoleMount, type ConsoleMount } from '../console/index.ts';
 import { systemClock, type OutboundSink } from '../core/ports.ts';
+import { createDeliveryMarks } from '../db/delivery-marks.ts';
 import { createPostgresAuthState } from '../db/whatsapp-auth-store.ts';
 import type { CommandContext } from './command.ts';
 import type { ChannelAdapter } from '../bots/channel.ts';
@@ -148,7 +149,8 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
     if (telegram) adapters.push(telegram);
     adapters.push(...(opts.adapters ?? []));
     const byChannel = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]));
-    consumers.push(queues.outbound.process(createOutboundHandler({ adapters: byChannel, logger }), { concurrency: config.workerConcurrency }));
+    const marks = createDeliveryMarks(services.database.db);
+    consumers.push(queues.outbound.process(createOutboundHandler({ adapters: byChannel, marks, logger }), { concurrency: config.workerConcurrency }));
     const app = createHttpApp({
       logger,
       ready: async () => {

@@ -263,3 +263,15 @@ export interface QueueConsumer {
   /** Stops taking jobs and waits for (or hands back) the ones in flight. Idempotent. */
   close(): Promise<void>;
 }
+
+/**
+ * Replies a platform has accepted, recorded outside the queue by outbound job id. The queue
+ * marks a job complete in Redis; a reply sent just as Redis dies cannot be marked there and its
+ * job runs again, so the outbound handler checks this record first.
+ */
+export interface DeliveryMarks {
+  /** True when the reply of this outbound job was already accepted by its platform. */
+  has(id: string): Promise<boolean>;
+  /** Records that it was; marking twice is harmless. */
+  mark(id: string): Promise<void>;
+}

@@ -129,6 +129,19 @@ export const seenMessages = pgTable(
   (t) => [primaryKey({ columns: [t.channel, t.chatId, t.messageId] })],
 );
 
+/**
+ * Replies a platform accepted, by outbound job id: a job run again after Redis lost its
+ * completion (a crash right after sending) checks here and does not send twice.
+ */
+export const deliveryMarks = pgTable(
+  'delivery_marks',
+  {
+    jobId: text('job_id').primaryKey(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('delivery_marks_delivered_idx').on(t.deliveredAt)],
+);
+
 export const feedback = pgTable('feedback', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   conversationId: uuid('conversation_id')

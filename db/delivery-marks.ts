@@ -1,0 +1,32 @@
+/**
+ * Delivery marks in Postgres (or PGlite): one row per reply a platform accepted, keyed by its
+ * outbound job id. They outlive Redis, which is the point: a job whose completion Redis lost is
+ * recognised as delivered when it runs again.
+ */
+import { eq, lt, sql } from 'drizzle-orm';
+import type { DeliveryMarks } from '../core/ports.ts';
+import type { Db } from './client.ts';
+import { deliveryMarks } from './schema.ts';
+
+/** A {@link DeliveryMarks} on the `delivery_marks` table. */
+export function createDeliveryMarks(db: Db): DeliveryMarks {
+  return {
+    async has(id) {
+      const rows = await db.select({ one: sql<number>`1` }).from(deliveryMarks).where(eq(deliveryMarks.jobId, id)).limit(1);
+      return rows.length > 0;
+    },
+    async mark(id) {
+      await db.insert(deliveryMarks).values({ jobId: id }).onConflictDoNothing();
+    },
+  };
+}
+
+/**
+ * Deletes marks older than `before`; returns how many. Job ids name the chat, so they go with
+ * the rest of a conversation's data; a mark is only needed while its job could still run again
+ * (hours, not months).
+ */
+export async function pruneDeliveryMarks(db: Db, before: Date): Promise<number> {
+  const gone = await db.delete(deliveryMarks).where(lt(deliveryMarks.deliveredAt, before)).returning({ id: deliveryMarks.jobId });
+  return gone.length;
+}
