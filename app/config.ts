@@ -31,6 +31,7 @@ export const envSchema = z.object({
   KOMEK_DEMO_KB: bool.default(true),
   KOMEK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('komek'),
   KOMEK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  KOMEK_QUEUE_HIGH_WATER: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   KOMEK_ONNX_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   KOMEK_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
   KOMEK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -65,6 +66,8 @@ export interface Config {
   demoKb: boolean;
   queuePrefix: string;
   workerConcurrency: number;
+  /** Messages waiting in the queues above which intake pauses (Telegram) or is refused (503). */
+  queueHighWater: number;
   onnxThreads: number;
   maxMessageChars: number;
   rateLimitPerMinute: number;
@@ -124,6 +127,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     demoKb: e.KOMEK_DEMO_KB,
     queuePrefix: e.KOMEK_QUEUE_PREFIX,
     workerConcurrency: e.KOMEK_WORKER_CONCURRENCY,
+    queueHighWater: e.KOMEK_QUEUE_HIGH_WATER,
     onnxThreads: e.KOMEK_ONNX_THREADS,
     maxMessageChars: e.KOMEK_MAX_MESSAGE_CHARS,
     rateLimitPerMinute: e.KOMEK_RATE_LIMIT_PER_MINUTE,

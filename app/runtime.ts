@@ -23,6 +23,7 @@ import { createWebAdapter } from '../bots/web/adapter.ts';
 import { createMemoryHub, type WebHub } from '../bots/web/hub.ts';
 import type { Channel, InboundMessage, OutboundMessage } from '../core/envelopes.ts';
 import type { InboundSink, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
+import { createBackpressure, QueueFullError, type Backpressure } from '../queue/backpressure.ts';
 import { createBullmqQueue } from '../queue/bullmq-queue.ts';
 import { createInboundHandler } from '../queue/inbound-handler.ts';
 import { chatKey, inboundJobId } from '../queue/job-ids.ts';
@@ -80,8 +81,11 @@ export interface Queues {
 /** The two queues for `config`: BullMQ when REDIS_URL is set, else in process. */
 export function createQueues(config: Config, logger: Logger, opts: Pick<RuntimeOptions, 'partitions' | 'retry' | 'lockDurationMs' | 'stalledIntervalMs'> = {}): Queues {
   if (!config.redisUrl) {
-    const inbound = createMemoryQueue<InboundMessage>({ name: 'inbound', logger, policy: opts.retry });
-    const outbound = createMemoryQueue<OutboundMessage>({ name: 'outbound', logger, policy: opts.retry });
+    // Intake stops at the high-water mark (see queue/backpressure.ts); the hard bound is for
+    // whatever adds without asking (workers adding replies, the console).
+    const maxDepth = config.queueHighWater * 2;
+    const inbound = createMemoryQueue<InboundMessage>({ name: 'inbound', logger, policy: opts.retry, maxDepth });
+    const outbound = createMemoryQueue<OutboundMessage>({ name: 'outbound', logger, policy: opts.retry, maxDepth });
     return { inbound, outbound, close: async () => void (await Promise.all([inbound.close(), outbound.close()])) };
   }
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -132,6 +136,8 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
     consumers.push(queues.inbound.process(handler, { concurrency: config.workerConcurrency }));
   }
   if (opts.role !== 'worker') {
+    // The backlog is what waits in both queues: replies pile up too when a platform is slow.
+    const backpressure = createBackpressure({ queues: [queues.inbound, queues.outbound], highWater: config.queueHighWater, logger });
     hub = queues.redis ? await createRedisWebHub({ connection: queues.redis, prefix: config.queuePrefix, logger }) : createMemoryHub();
     const web = createWebAdapter({ hub, logger });
     adapters.push(web);
@@ -143,6 +149,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
           webhookSecret: config.telegram.webhookSecret,
           publicUrl: config.http.publicUrl,
           logger,
+          backpressure,
           ...opts.telegram,
         })
       : undefined;
@@ -161,9 +168,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
       mounts: [web.mount, ...(telegram ? [telegram.mount] : []), ...(opts.mounts ?? [])],
     });
     server = await listen(app, config.http.port, config.http.host);
-    const sink: InboundSink = {
-      push: (m) => queues.inbound.add(m, { id: inboundJobId(m), key: chatKey(m.channel, m.chatId) }),
-    };
+    const sink = gatedSink(queues.inbound, backpressure);
     for (const adapter of adapters) await adapter.start(sink);
   }
   logger.info({ role: opts.role, queue: queues.redis ? 'bullmq' : 'in-process', url: server?.url }, 'runtime started');
@@ -183,6 +188,23 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
         await queues.close();
         logger.info({ role: opts.role }, 'runtime stopped');
       })()),
+  };
+}
+
+/**
+ * The inbound sink adapters push into: refuses with a {@link QueueFullError} (transient, with a
+ * retry-after) while the backlog is over the high-water mark, so nothing is lost — the platform
+ * or the page sends the message again later.
+ */
+function gatedSink(inbound: MessageQueue<InboundMessage>, backpressure: Backpressure): InboundSink {
+  return {
+    async push(m) {
+      if (await backpressure.saturated()) {
+        throw new QueueFullError(`more than ${backpressure.highWater} messages are waiting`, backpressure.retryAfterMs);
+      }
+      await inbound.add(m, { id: inboundJobId(m), key: chatKey(m.channel, m.chatId) });
+      backpressure.accepted();
+    },
   };
 }
 

@@ -255,6 +255,8 @@ export interface MessageQueue<T> {
   failed(opts?: { limit?: number }): Promise<FailedJob[]>;
   /** Puts failed jobs back in line: one by id, or all when no id; returns how many. */
   retry(id?: string): Promise<number>;
+  /** Jobs added and not yet started: the backlog that backpressure and the depth gauge watch. */
+  depth(): Promise<number>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -78,6 +78,11 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
       consumers.push(consumer);
       return consumer;
     },
+    async depth() {
+      // Waiting, delayed and prioritised jobs of every partition; sent together, one round trip.
+      const counts = await Promise.all(queues.map((q) => q.count()));
+      return counts.reduce((a, b) => a + b, 0);
+    },
     async failed({ limit = 100 } = {}) {
       const out: FailedJob[] = [];
       for (const q of queues) {

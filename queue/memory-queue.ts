@@ -5,6 +5,7 @@
  * graceful shutdown drains every job it holds.
  */
 import type { FailedJob, JobInfo, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
+import { QueueFullError } from './backpressure.ts';
 import { describeError as describe, jobLogFields } from './job-log.ts';
 import { DEFAULT_RETRY_POLICY, RetryAborted, runWithRetry, type RetryPolicy } from './retry-policy.ts';
 
@@ -16,6 +17,11 @@ export interface MemoryQueueOptions {
   rememberIds?: number;
   /** How long `close()` waits for the jobs it still holds before giving up on them. */
   drainTimeoutMs?: number;
+  /**
+   * Waiting jobs held at most; `add` refuses more with a {@link QueueFullError}. The jobs live in
+   * this process's memory, so the backlog must have a bound even if a caller ignores the gate.
+   */
+  maxDepth?: number;
 }
 
 interface Job<T> {
@@ -39,6 +45,8 @@ export function createMemoryQueue<T>(opts: MemoryQueueOptions): MessageQueue<T> 
   let handler: Handler<T> | undefined;
   let concurrency = 1;
   let running = 0;
+  /** Jobs in `pending`, kept as a count so that `depth` and the bound are O(1). */
+  let waiting = 0;
   let accepting = true;
   let consuming = false;
   let closed: Promise<void> | undefined;
@@ -52,6 +60,7 @@ export function createMemoryQueue<T>(opts: MemoryQueueOptions): MessageQueue<T> 
     const list = pending.get(job.key) ?? [];
     list.push(job);
     pending.set(job.key, list);
+    waiting++;
     pump();
   }
 
@@ -62,6 +71,7 @@ export function createMemoryQueue<T>(opts: MemoryQueueOptions): MessageQueue<T> 
       if (running >= concurrency) return;
       if (activeKeys.has(key)) continue;
       const job = list.shift()!;
+      waiting--;
       if (list.length === 0) pending.delete(key);
       void run(job, handler);
     }
@@ -116,6 +126,10 @@ export function createMemoryQueue<T>(opts: MemoryQueueOptions): MessageQueue<T> 
     async add(data, { id, key }) {
       if (!accepting) throw new Error(`queue ${opts.name} is closed`);
       if (known.has(id)) return;
+      if (opts.maxDepth !== undefined && waiting >= opts.maxDepth) {
+        // Not remembered: the same id must be accepted once there is room.
+        throw new QueueFullError(`queue ${opts.name} holds ${waiting} waiting jobs (at most ${opts.maxDepth})`, 5_000);
+      }
       rememberId(id);
       enqueue({ id, key, data });
     },
@@ -134,6 +148,9 @@ export function createMemoryQueue<T>(opts: MemoryQueueOptions): MessageQueue<T> 
             consuming = false;
           })()),
       };
+    },
+    async depth() {
+      return waiting;
     },
     async failed({ limit = 100 } = {}) {
       return [...failed.values()].slice(-limit).map(({ key: _key, ...job }) => job);

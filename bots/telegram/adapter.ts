@@ -10,6 +10,7 @@ import type { Update } from 'grammy/types';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { OutboundMessage } from '../../core/envelopes.ts';
+import { TransientError } from '../../core/errors.ts';
 import type { InboundSink, Logger } from '../../core/ports.ts';
 import type { ChannelAdapter } from '../channel.ts';
 import { classifyTelegramError } from './errors.ts';
@@ -32,7 +33,9 @@ export interface TelegramAdapterOptions {
   logger: Logger;
   throttle?: ThrottleOptions;
   /** Poller tuning (tests use a short idle delay against the emulator). */
-  polling?: { timeoutSeconds?: number; idleDelayMs?: number };
+  polling?: { timeoutSeconds?: number; idleDelayMs?: number; holdMs?: number };
+  /** While saturated, polling fetches nothing: updates wait at Telegram, not in the queue. */
+  backpressure?: { saturated(): Promise<boolean> };
 }
 
 export interface TelegramAdapter extends ChannelAdapter {
@@ -82,7 +85,8 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       }
       // A webhook left over from an earlier deployment would make getUpdates fail with 409.
       await api.deleteWebhook();
-      poller = createPoller({ api, onUpdate, logger: log, ...opts.polling });
+      const gate = opts.backpressure;
+      poller = createPoller({ api, onUpdate, logger: log, holdWhile: gate && (() => gate.saturated()), ...opts.polling });
       poller.start();
       log.info({ bot: me.username }, 'telegram polling started');
     },
@@ -117,7 +121,13 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
           }
           if (typeof update?.update_id !== 'number') return c.json({ error: 'malformed update' }, 400);
           // A non-2xx answer makes Telegram deliver the update again later.
-          await onUpdate(update);
+          try {
+            await onUpdate(update);
+          } catch (err) {
+            if (!(err instanceof TransientError)) throw err;
+            log.warn({ err: err.message, updateId: update.update_id }, 'update not queued; telegram will resend it');
+            return c.json({ error: 'busy' }, 503, { 'Retry-After': String(Math.ceil((err.retryAfterMs ?? 5_000) / 1000)) });
+          }
           return c.json({ ok: true });
         },
       );

@@ -20,6 +20,12 @@ export interface PollerOptions {
   /** Pause after an empty answer that came back at once (servers that do not long-poll). */
   idleDelayMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Backpressure: while this answers true no updates are fetched, so they wait at Telegram
+   * (which keeps them for 24 hours) instead of in our queue; checked again every `holdMs`.
+   */
+  holdWhile?: () => Promise<boolean>;
+  holdMs?: number;
 }
 
 export interface Poller {
@@ -39,6 +45,10 @@ export function createPoller(opts: PollerOptions): Poller {
     let offset = 0;
     let backoff = 500;
     while (!abort.signal.aborted) {
+      if (await holding()) {
+        await pause(opts.holdMs ?? 1_000);
+        continue;
+      }
       let updates: Update[];
       const began = Date.now();
       try {
@@ -71,6 +81,17 @@ export function createPoller(opts: PollerOptions): Poller {
         offset = update.update_id + 1;
       }
       if (updates.length === 0 && Date.now() - began < 200) await pause(idle);
+    }
+  }
+
+  async function holding(): Promise<boolean> {
+    if (!opts.holdWhile) return false;
+    try {
+      return await opts.holdWhile();
+    } catch (err) {
+      // The queue cannot be read; fetching goes on and a failed enqueue leaves updates at Telegram.
+      opts.logger.debug({ err: (err as Error).message }, 'backpressure check failed');
+      return false;
     }
   }
 

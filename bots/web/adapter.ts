@@ -9,8 +9,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { InboundMessage, OutboundMessage } from '../../core/envelopes.ts';
 import { encodeButton } from '../../core/envelopes.ts';
+import { TransientError } from '../../core/errors.ts';
 import type { InboundSink, Logger } from '../../core/ports.ts';
 import type { ChannelAdapter } from '../channel.ts';
+import { busyResponse } from './busy.ts';
 import type { WebHub } from './hub.ts';
 import { CHAT_PAGE } from './page.ts';
 import { chatPostSchema, sessionId } from './request.ts';
@@ -81,7 +83,13 @@ export function createWebAdapter(opts: WebAdapterOptions): WebAdapter {
             receivedAt: new Date().toISOString(),
             traceId: randomUUID(),
           };
-          await sink.push(inbound);
+          try {
+            await sink.push(inbound);
+          } catch (err) {
+            if (!(err instanceof TransientError)) throw err;
+            log.warn({ traceId: inbound.traceId, err: err.message }, 'chat message not queued; the page will retry');
+            return busyResponse(c, err.retryAfterMs);
+          }
           return c.json({ ok: true }, 202);
         },
       );

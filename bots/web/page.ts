@@ -62,9 +62,9 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
 <script>
 (() => {
   const UI = {
-    kk: { subtitle: 'Мемлекеттік қызметтер бойынша анықтамашы', placeholder: 'Сұрағыңызды жазыңыз…', send: 'Жіберу', typing: 'Көмек жазып жатыр…', offline: 'Байланыс үзілді, қайта қосылуда…', failed: 'Жіберілмеді, қайталап көріңіз.' },
-    ru: { subtitle: 'Помощник по государственным услугам', placeholder: 'Напишите ваш вопрос…', send: 'Отправить', typing: 'Кёмек печатает…', offline: 'Нет связи, переподключаемся…', failed: 'Не отправлено, попробуйте ещё раз.' },
-    en: { subtitle: 'Assistant for government services', placeholder: 'Type your question…', send: 'Send', typing: 'Kömek is typing…', offline: 'Connection lost, reconnecting…', failed: 'Not sent, please try again.' },
+    kk: { subtitle: 'Мемлекеттік қызметтер бойынша анықтамашы', placeholder: 'Сұрағыңызды жазыңыз…', send: 'Жіберу', typing: 'Көмек жазып жатыр…', offline: 'Байланыс үзілді, қайта қосылуда…', failed: 'Жіберілмеді, қайталап көріңіз.', busy: 'Қазір сұрақтар өте көп, сәлден соң қайта жіберіледі…' },
+    ru: { subtitle: 'Помощник по государственным услугам', placeholder: 'Напишите ваш вопрос…', send: 'Отправить', typing: 'Кёмек печатает…', offline: 'Нет связи, переподключаемся…', failed: 'Не отправлено, попробуйте ещё раз.', busy: 'Сейчас очень много вопросов, отправим повторно через несколько секунд…' },
+    en: { subtitle: 'Assistant for government services', placeholder: 'Type your question…', send: 'Send', typing: 'Kömek is typing…', offline: 'Connection lost, reconnecting…', failed: 'Not sent, please try again.', busy: 'Many questions right now; sending again in a few seconds…' },
   };
   const $ = (id) => document.getElementById(id);
   const log = $('log'), input = $('input'), form = $('form'), status = $('status');
@@ -122,13 +122,24 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
     showTyping(true);
     const body = { session, id: newId(), text };
     if (button) body.button = button;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Failures get three tries; "busy" (503: too many questions queued) is not a failure, so the
+    // page keeps the same message id, says so politely and sends again after Retry-After.
+    for (let attempt = 0, busy = 0; attempt < 3 && busy < 40;) {
       try {
         const res = await fetch('chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
         if (res.ok) { status.textContent = ''; return; }
+        if (res.status === 503) {
+          const info = await res.json().catch(() => ({}));
+          status.textContent = (info.message && info.message[lang]) || UI[lang].busy;
+          const wait = Math.min(30, Math.max(1, Number(res.headers.get('retry-after')) || 5));
+          busy++;
+          await new Promise((r) => setTimeout(r, wait * 1000));
+          continue;
+        }
         if (res.status < 500) break;
       } catch {}
-      await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+      attempt++;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
     showTyping(false);
     status.textContent = UI[lang].failed;
