@@ -25,6 +25,7 @@ import type { Channel, InboundMessage, OutboundMessage } from '../core/envelopes
 import type { InboundSink, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
 import { createBackpressure, QueueFullError, type Backpressure } from '../queue/backpressure.ts';
 import { createBullmqQueue } from '../queue/bullmq-queue.ts';
+import { observeQueueDepth } from '../queue/depth-metric.ts';
 import { createInboundHandler } from '../queue/inbound-handler.ts';
 import { chatKey, inboundJobId } from '../queue/job-ids.ts';
 import { createMemoryQueue } from '../queue/memory-queue.ts';
@@ -115,7 +116,9 @@ export function createQueues(config: Config, logger: Logger, opts: Pick<RuntimeO
 }
 
 /** What the runtime needs of the application services (tests build just these). */
-export type RuntimeServices = Pick<AppServices, 'config' | 'logger' | 'pipeline' | 'conversations' | 'database'>;
+export type RuntimeServices = Pick<AppServices, 'config' | 'logger' | 'pipeline' | 'conversations' | 'database'> &
+  /** When given, the queue depth gauge and the outbound outcome counter are kept. */
+  Partial<Pick<AppServices, 'metrics'>>;
 
 /** Starts the pieces of `opts.role`; resolves once intake is open. */
 export async function startRuntime(services: RuntimeServices, opts: RuntimeOptions): Promise<Runtime> {
@@ -128,6 +131,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
   const queues = createQueues(config, logger, opts);
   const consumers: QueueConsumer[] = [];
   const adapters: ChannelAdapter[] = [];
+  const detachMetrics = services.metrics ? observeQueueDepth(services.metrics.queueDepth, [queues.inbound, queues.outbound], { logger }) : undefined;
   let hub: WebHub | undefined;
   let server: RunningServer | undefined;
 
@@ -157,7 +161,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
     adapters.push(...(opts.adapters ?? []));
     const byChannel = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]));
     const marks = createDeliveryMarks(services.database.db);
-    consumers.push(queues.outbound.process(createOutboundHandler({ adapters: byChannel, marks, logger }), { concurrency: config.workerConcurrency }));
+    consumers.push(queues.outbound.process(createOutboundHandler({ adapters: byChannel, marks, logger, outcomes: services.metrics?.outbound }), { concurrency: config.workerConcurrency }));
     const app = createHttpApp({
       logger,
       ready: async () => {
@@ -185,6 +189,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
         for (const consumer of consumers) await consumer.close();
         await server?.close();
         await hub?.close();
+        detachMetrics?.();
         await queues.close();
         logger.info({ role: opts.role }, 'runtime stopped');
       })()),
