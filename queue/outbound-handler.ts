@@ -40,7 +40,7 @@ export function createOutboundHandler(deps: OutboundHandlerDeps) {
       // Kept as failed, so `komek jobs retry` can send it once the channel is enabled.
       throw new PermanentError(`no ${out.channel} adapter runs in this process`);
     }
-    if (await alreadyDelivered(info, log)) {
+    if (await alreadyDelivered(info.id)) {
       count('duplicate');
       log.warn({ attempt: info.attempt }, 'reply was already delivered; not sending it again');
       return;
@@ -58,15 +58,13 @@ export function createOutboundHandler(deps: OutboundHandlerDeps) {
     await deps.marks.mark(info.id).catch((err) => log.warn({ err: describeError(err) }, 'could not record the delivery mark'));
   };
 
-  async function alreadyDelivered(info: JobInfo, log: Logger): Promise<boolean> {
+  async function alreadyDelivered(id: string): Promise<boolean> {
     try {
-      return await deps.marks.has(info.id);
+      return await deps.marks.has(id);
     } catch (err) {
-      // A first try can rely on the queue's dedupe by id; a redelivery is exactly the case the
-      // mark exists for, so it waits for the database rather than risk a second send.
-      if (info.redelivered) throw new TransientError(`cannot check the delivery mark: ${describeError(err)}`, { cause: err });
-      log.warn({ err: describeError(err) }, 'could not check the delivery mark; delivering');
-      return false;
+      // Without the mark a resend cannot be ruled out, so the reply waits for the database and
+      // backs off like every other job meanwhile, instead of hammering a database that is down.
+      throw new TransientError(`cannot check the delivery mark: ${describeError(err)}`, { cause: err });
     }
   }
 }
