@@ -22,6 +22,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { Redis } from 'ioredis';
 import { createMemoryRateLimiter } from '../core/memory-rate-limiter.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
+import { reportRedisErrors } from '../queue/redis-errors.ts';
 
 /** What retrieval needs from the inference layer; `inference/index.ts` provides the hybrid one. */
 export interface Inference {
@@ -94,6 +95,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     const inference = await createDefaultInference({ kb, models, logger, config });
     // Several worker processes must share one count, so with Redis the limit lives there.
     const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true }) : undefined;
+    if (redis) reportRedisErrors([redis], { logger, message: 'redis connection error', fields: { connection: 'rate-limit' } });
     const rateLimiter = redis
       ? createRedisRateLimiter(redis, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
       : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });

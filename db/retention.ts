@@ -5,7 +5,8 @@
  */
 import { and, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { conversations, messages, seenMessages } from './schema.ts';
+import { pruneDeliveryMarks } from './delivery-marks.ts';
+import { conversations, deliveryMarks, messages, seenMessages } from './schema.ts';
 
 export interface RetentionReport {
   conversations: number;
@@ -31,7 +32,15 @@ export async function applyRetention(db: Db, opts: { before: Date; mode: 'delete
     messageCount += Number(rows[0]?.n ?? 0);
   }
   const marks = await db.select({ n: sql<number>`count(*)::int` }).from(seenMessages).where(lt(seenMessages.seenAt, opts.before));
-  const report: RetentionReport = { conversations: ids.length, messages: messageCount, dedupeMarks: Number(marks[0]?.n ?? 0), mode: opts.mode, dryRun: opts.dryRun };
+  const deliveries = await db.select({ n: sql<number>`count(*)::int` }).from(deliveryMarks).where(lt(deliveryMarks.deliveredAt, opts.before));
+  const report: RetentionReport = {
+    conversations: ids.length,
+    messages: messageCount,
+    // Dedupe marks (inbound) and delivery marks (outbound) hold chat ids: they go with the rest.
+    dedupeMarks: Number(marks[0]?.n ?? 0) + Number(deliveries[0]?.n ?? 0),
+    mode: opts.mode,
+    dryRun: opts.dryRun,
+  };
   if (opts.dryRun) return report;
   await db.transaction(async (tx) => {
     for (let i = 0; i < ids.length; i += BATCH) {
@@ -47,6 +56,7 @@ export async function applyRetention(db: Db, opts: { before: Date; mode: 'delete
       }
     }
     await tx.delete(seenMessages).where(lt(seenMessages.seenAt, opts.before));
+    await pruneDeliveryMarks(tx as unknown as Db, opts.before);
   });
   return report;
 }

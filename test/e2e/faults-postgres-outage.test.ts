@@ -3,8 +3,9 @@
  * Postgres through a small TCP proxy (node:net) that, when paused, cuts every open connection
  * and refuses new ones. Jobs fail with connection errors, back off and retry; once Postgres is
  * back every message is answered exactly once, in order per chat. The retry policy is the
- * default one; its tries span about 7.5 s, so a message that keeps failing longer than that
- * ends as a failed job with an apology to the citizen — which this test would catch.
+ * default one (tries spanning about two minutes); a message that failed for good would end with
+ * an apology to the citizen — which this test would catch. Cutting connections mid-transaction
+ * is also what exposed the postgres driver's null-socket crash (scripts/patch-postgres-driver.mjs).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
