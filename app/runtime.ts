@@ -259,22 +259,12 @@ export async function runRole(
     // A worker takes no jobs before its model is ready; an HTTP-serving process opens at once and
     // warms up behind it, so the web chat and the console are there from the first second.
     if (role === 'worker') await services.inference.ensureCurrent();
-    const outbound = lateOutboundSink();
+    let bindConsole: ((queue: MessageQueue<OutboundMessage>) => void) | undefined;
     const mounts = [...(extra.mounts ?? [])];
     if (role !== 'worker') {
-      consoleMount = createConsoleMount({
-        db: services.database.db,
-        kb: services.kb,
-        conversations: services.conversations,
-        outbound,
-        logger,
-        config: services.config,
-        clock: systemClock,
-        onKbChanged: () => (services.inference.train ? services.inference.train() : services.inference.ensureCurrent()),
-        options: { timezone: services.config.officeHours.timezone },
-      });
-      await consoleMount.init();
-      services.events.subscribe(consoleMount.events);
+      const operatorConsole = await createOperatorConsole(services);
+      consoleMount = operatorConsole.console;
+      bindConsole = operatorConsole.bind;
       mounts.push(consoleMount.mount);
     }
     const adapters = [...(extra.adapters ?? [])];
@@ -284,7 +274,7 @@ export async function runRole(
       mounts: role === 'worker' ? [] : [...standardMounts(services), ...mounts],
       adapters,
     });
-    outbound.bind(runtime.outbound);
+    bindConsole?.(runtime.outbound);
     if (runtime.url) ctx.stdout.write(`Kömek is running at ${runtime.url} (operator console: ${runtime.url}/console)\n`);
     else ctx.stdout.write(`Kömek ${role} is running (concurrency ${services.config.workerConcurrency})\n`);
     if (role === 'all') warmUp(services, ctx.stdout);
@@ -312,6 +302,31 @@ function warmUp(services: AppServices, out: NodeJS.WritableStream): void {
       clearTimeout(timer);
       services.logger.error({ err: (err as Error).message }, 'model warm-up failed; questions will retry it');
     });
+}
+
+/**
+ * The operator console wired to the application services: built before the runtime (its routes go
+ * into the HTTP server the runtime starts), then `bind` connects its replies to the runtime's
+ * outbound queue, so they travel the same queue and channel adapter as the bot's.
+ */
+export async function createOperatorConsole(
+  services: AppServices,
+): Promise<{ console: ConsoleMount; bind(queue: MessageQueue<OutboundMessage>): void }> {
+  const outbound = lateOutboundSink();
+  const consoleMount = createConsoleMount({
+    db: services.database.db,
+    kb: services.kb,
+    conversations: services.conversations,
+    outbound,
+    logger: services.logger,
+    config: services.config,
+    clock: systemClock,
+    onKbChanged: () => (services.inference.train ? services.inference.train() : services.inference.ensureCurrent()),
+    options: { timezone: services.config.officeHours.timezone },
+  });
+  await consoleMount.init();
+  services.events.subscribe(consoleMount.events);
+  return { console: consoleMount, bind: (queue) => outbound.bind(queue) };
 }
 
 /**

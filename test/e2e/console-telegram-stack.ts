@@ -7,16 +7,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { parseConfig } from '../../app/config.ts';
-import { startRuntime, type Runtime } from '../../app/runtime.ts';
+import { createOperatorConsole, startRuntime, type Runtime } from '../../app/runtime.ts';
 import { buildServices, type AppServices } from '../../app/services.ts';
-import { createConsoleMount, type ConsoleMount } from '../../console/index.ts';
-import type { OutboundMessage } from '../../core/envelopes.ts';
+import type { ConsoleMount } from '../../console/index.ts';
 import type { KbEntry } from '../../core/kb.ts';
-import { systemClock, type MessageQueue, type OutboundSink } from '../../core/ports.ts';
 import { createOperatorAccounts, type OperatorAccount } from '../../db/operator-accounts.ts';
-import { chatKey } from '../../queue/job-ids.ts';
 import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { startEmulator, type Emulator } from './telegram-emulator.ts';
@@ -89,20 +85,10 @@ export async function startConsoleTelegramStack(opts: StackOptions): Promise<Con
     const operators: OperatorAccount[] = [];
     for (const o of opts.operators) operators.push(await accounts.add({ username: o.username, password: PASSWORD, role: 'operator', displayName: o.displayName }));
 
-    const outbound = lateOutboundSink();
-    const consoleMount = createConsoleMount({
-      db: services.database.db,
-      kb: services.kb,
-      conversations: services.conversations,
-      outbound,
-      logger,
-      config: services.config,
-      clock: systemClock,
-      options: { timezone: services.config.officeHours.timezone },
-    });
-    await consoleMount.init();
+    // The same wiring `komek start` uses (app/runtime.ts).
+    const operatorConsole = await createOperatorConsole(services);
+    const consoleMount = operatorConsole.console;
     cleanups.push(() => consoleMount.close());
-    services.events.subscribe(consoleMount.events);
     const runtime = await startRuntime(services, {
       role: 'all',
       mounts: [consoleMount.mount],
@@ -110,26 +96,10 @@ export async function startConsoleTelegramStack(opts: StackOptions): Promise<Con
       telegram: { polling: { idleDelayMs: 30 } },
     });
     cleanups.push(() => runtime.close());
-    outbound.bind(runtime.outbound);
+    operatorConsole.bind(runtime.outbound);
     return { emu, services, runtime, console: consoleMount, operators, url: runtime.url!, logger, trainingSeconds, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;
   }
-}
-
-/**
- * The console's outbound sink, bound to the runtime's outbound queue once that exists — the same
- * late binding `runRole` does (app/runtime.ts keeps its own private), so operator replies travel
- * the queue and the Telegram adapter like bot replies.
- */
-function lateOutboundSink(): OutboundSink & { bind(queue: MessageQueue<OutboundMessage>): void } {
-  let queue: MessageQueue<OutboundMessage> | undefined;
-  return {
-    bind: (q) => void (queue = q),
-    async send(message) {
-      if (!queue) throw new Error('the outbound queue is not running yet');
-      await queue.add(message, { id: `op:${randomUUID()}`, key: chatKey(message.channel, message.chatId) });
-    },
-  };
 }
