@@ -4,6 +4,8 @@
  * time, a missed one costs the citizen's patience, and both are measured by `komek eval`.
  */
 
+import { foldText } from './fold.ts';
+
 const PATTERNS: RegExp[] = [
   // Russian
   /(^|\s)оператор(а|у|ом|ы|ов)?(\s|$)/u,
@@ -30,19 +32,10 @@ const PATTERNS: RegExp[] = [
   /(talk|speak|chat)\s+(to|with)\s+(a|an|the|some)?\s*(person|human|someone|somebody|agent|operator|representative)/u,
 ];
 
-/** Lower case, ё→е, punctuation to spaces: enough for the patterns above. */
-function fold(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/ё/g, 'е')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
 
 /** True when the text asks for a human operator. */
 export function detectPersonRequest(text: string): boolean {
-  const folded = fold(text);
+  const folded = foldText(text);
   if (!folded || folded.length > 300) return false;
   return PATTERNS.some((p) => p.test(folded));
 }

@@ -286,7 +286,8 @@ export function createPipeline(deps: PipelineDeps) {
 
   async function entryIn(faqId: string, lang: Lang): Promise<StoredKbEntry | undefined> {
     // The citizen's language first; an entry missing a translation is still better than nothing.
-    for (const l of [lang, 'ru', 'kk', 'en'] as const) {
+    // A Set, so the citizen's own language is not looked up twice.
+    for (const l of new Set<Lang>([lang, 'ru', 'kk', 'en'])) {
       const entry = await deps.kb.get(faqId, l);
       if (entry?.enabled) return entry;
     }

@@ -22,10 +22,7 @@ export interface KbRepositoryOptions {
 export function createKbRepository(db: Db): KnowledgeBase & {
   importWithProgress(entries: KbEntry[], opts: { replace?: boolean; changedBy?: string } & KbRepositoryOptions): Promise<ImportSummary>;
 } {
-  async function version(): Promise<number> {
-    const rows = await db.select({ value: counters.value }).from(counters).where(eq(counters.name, KB_VERSION));
-    return rows[0]?.value ?? 0;
-  }
+  const version = () => currentVersion(db);
 
   async function list(opts: { enabledOnly?: boolean } = {}): Promise<StoredKbEntry[]> {
     const rows = await db

@@ -7,64 +7,23 @@
  * afterwards processing resumes: every message answered exactly once, in order per chat.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { startRuntime, type Runtime } from '../../app/runtime.ts';
+import { freePort, hasRedisServer, startRedisServer, stopProcess } from '../helpers/redis-server.ts';
 import { memoryDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { assertAnsweredInOrder, burst, countReplies, makeChats, repliesIn, startEmulator, type Chat, type Emulator } from './telegram-emulator.ts';
 import { demoKb, sleep, testConfig, testServices, until } from './telegram-harness.ts';
 
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer && process.env.CI === 'true') throw new Error('CI=true but redis-server is not installed');
 const entries = await demoKb();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A redis-server with an fsynced append-only file in `dir`; resolves once it answers PING. */
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await until(async () => {
-      try {
-        if (probe.status !== 'ready') await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        probe.disconnect();
-        return false;
-      }
-    }, 10_000, 'redis-server to answer');
-  } finally {
-    probe.disconnect();
-  }
-  return child;
-}
 
-function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-}
 
 describe('Redis restarted during a burst', { skip: hasRedisServer ? false : 'redis-server is not installed' }, () => {
   let emu: Emulator;
@@ -76,7 +35,7 @@ describe('Redis restarted during a burst', { skip: hasRedisServer ? false : 'red
 
   before(async () => {
     port = await freePort();
-    redis = await startRedis(port, dir);
+    redis = await startRedisServer(port, ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
     emu = await startEmulator();
     db = (await postgresAvailable()) ? await postgresDatabase() : await memoryDatabase();
     const config = testConfig({
@@ -98,7 +57,7 @@ describe('Redis restarted during a burst', { skip: hasRedisServer ? false : 'red
     await runtime?.close();
     await emu?.server.stop();
     await db?.drop();
-    if (redis) await kill(redis, 'SIGKILL');
+    if (redis) await stopProcess(redis, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -108,13 +67,13 @@ describe('Redis restarted during a burst', { skip: hasRedisServer ? false : 'red
     chats = makeChats(7000, 10);
     await burst(emu, chats, 3, entries);
     await until(() => countReplies(emu, chats) >= 5, 30_000, 'the first replies');
-    await kill(redis, 'SIGKILL');
+    await stopProcess(redis, 'SIGKILL');
     // Citizens keep writing while Redis is down: Telegram holds their messages.
     await burst(emu, chats, 2, entries);
     // Down for longer than the job locks last (4 s), as a real crash and restart would be: jobs
     // whose reply went out just before the crash lose their lock and run again afterwards.
     await sleep(5_000);
-    redis = await startRedis(port, dir);
+    redis = await startRedisServer(port, ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
     await burst(emu, chats, 1, entries);
     await until(() => chats.every((c) => new Set(repliesIn(emu, c.id).map((r) => r.to)).size >= c.sent.length), 60_000, 'every message answered');
     await sleep(1_500); // anything answered twice would show up now

@@ -5,59 +5,20 @@
  * Runs a redis-server of its own on a free port, killed and restarted by the test.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { createQueues, type Queues } from '../../app/runtime.ts';
 import type { QueueConsumer } from '../../core/ports.ts';
 import { createRedisWebHub } from '../../queue/redis-web-hub.ts';
 import type { WebHub } from '../../bots/web/hub.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
+import { freePort, hasRedisServer, startRedisServer, stopProcess } from '../helpers/redis-server.ts';
 import { sleep, testConfig, until } from '../e2e/telegram-harness.ts';
 
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer && process.env.CI === 'true') throw new Error('CI=true but redis-server is not installed');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await until(async () => {
-      try {
-        if (probe.status !== 'ready') await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        probe.disconnect();
-        return false;
-      }
-    }, 10_000, 'redis-server to answer');
-  } finally {
-    probe.disconnect();
-  }
-  return child;
-}
 
-function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 describe('Redis errors are handled and throttled', { skip: hasRedisServer ? false : 'redis-server is not installed' }, () => {
   const log = recordingLogger();
@@ -82,7 +43,7 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
 
   before(async () => {
     port = await freePort();
-    redis = await startRedis(port);
+    redis = await startRedisServer(port, ['--appendonly', 'no']);
     const config = testConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, KOMEK_QUEUE_PREFIX: `komek-err-${randomBytes(3).toString('hex')}` });
     queues = createQueues(config, log, { partitions: 4 });
     consumer = queues.inbound.process(async (m) => void handled.push(m.messageId), { concurrency: 2 });
@@ -97,11 +58,11 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
     await consumer?.close();
     await hub?.close();
     await queues?.close();
-    if (redis) await kill(redis);
+    if (redis) await stopProcess(redis);
   });
 
   test('no "Unhandled error event" while Redis is down; a few warn lines', { timeout: 30_000 }, async () => {
-    await kill(redis);
+    await stopProcess(redis);
     await sleep(3_000);
     const unhandled = printed.filter((p) => p.includes('Unhandled error event'));
     assert.deepEqual(unhandled, [], 'errors printed by ioredis without a listener');
@@ -110,7 +71,7 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
     // One reporter per connection group (queue connection, each queue, the workers, the relay).
     assert.ok(warned.length <= 8, `throttled: ${warned.length} warn lines in 3 s`);
     assert.equal(log.lines.filter((l) => l.level === 'error').length, 0, 'connection errors are warnings');
-    redis = await startRedis(port);
+    redis = await startRedisServer(port, ['--appendonly', 'no']);
     // Processing resumes on the restarted (empty) server.
     await queues.inbound.add(message('m2'), { id: 'in-2', key: 'web|c' });
     await until(() => handled.includes('m2'), 20_000, 'a job after the restart');
