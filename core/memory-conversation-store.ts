@@ -3,7 +3,8 @@
  * so nothing is written to the database) and for tests of core.
  */
 import { randomUUID } from 'node:crypto';
-import type { Conversation, ConversationStore, StoredMessage } from './ports.ts';
+import type { Channel } from './envelopes.ts';
+import type { Conversation, ConversationStore, NewMessage, StoredMessage } from './ports.ts';
 
 export function createMemoryConversationStore(): ConversationStore & {
   all(): Conversation[];
@@ -17,26 +18,50 @@ export function createMemoryConversationStore(): ConversationStore & {
   const feedback: { conversationId: string; faqId: string; useful: boolean }[] = [];
   const ratings: { conversationId: string; score: number }[] = [];
   let seq = 0;
+
+  function openRow(channel: Channel, chatId: string, userId: string): Conversation {
+    const k = `${channel}\u0000${chatId}`;
+    let conv = byChat.get(k);
+    if (!conv) {
+      const now = new Date();
+      conv = { id: randomUUID(), channel, chatId, userId, owner: 'bot', lang: null, fallbackStreak: 0, operatorId: null, createdAt: now, updatedAt: now };
+      byChat.set(k, conv);
+      byId.set(conv.id, conv);
+    }
+    return conv;
+  }
+
+  function push(m: NewMessage): StoredMessage {
+    const stored: StoredMessage = { ...m, id: String(++seq), createdAt: m.createdAt ?? new Date() };
+    const list = msgs.get(m.conversationId) ?? [];
+    list.push(stored);
+    msgs.set(m.conversationId, list);
+    return stored;
+  }
+
   return {
     feedback,
     ratings,
     all: () => [...byId.values()],
-    async markSeen(channel, chatId, messageId) {
-      const k = `${channel}\u0000${chatId}\u0000${messageId}`;
-      if (seen.has(k)) return false;
+    async intake(m) {
+      const k = `${m.channel}\u0000${m.chatId}\u0000${m.messageId}`;
+      if (seen.has(k)) return undefined;
       seen.add(k);
-      return true;
+      const conv = openRow(m.channel, m.chatId, m.userId);
+      if (conv.owner === 'closed') Object.assign(conv, { owner: 'bot', fallbackStreak: 0, operatorId: null });
+      conv.lang = m.lang ?? conv.lang ?? m.fallbackLang;
+      conv.updatedAt = new Date();
+      push({ conversationId: conv.id, author: 'citizen', text: m.text, kind: m.kind, lang: conv.lang, action: null, faqId: null, score: null, platformMessageId: m.messageId, operatorId: null, traceId: m.traceId });
+      return { ...conv };
+    },
+    async record(conversationId, patch, replies) {
+      const conv = byId.get(conversationId);
+      if (!conv) throw new Error(`conversation ${conversationId} not found`);
+      if (Object.keys(patch).length > 0) Object.assign(conv, patch, { updatedAt: new Date() });
+      for (const r of replies) push(r);
     },
     async open(channel, chatId, userId) {
-      const k = `${channel}\u0000${chatId}`;
-      let conv = byChat.get(k);
-      if (!conv) {
-        const now = new Date();
-        conv = { id: randomUUID(), channel, chatId, userId, owner: 'bot', lang: null, fallbackStreak: 0, operatorId: null, createdAt: now, updatedAt: now };
-        byChat.set(k, conv);
-        byId.set(conv.id, conv);
-      }
-      return { ...conv };
+      return { ...openRow(channel, chatId, userId) };
     },
     async update(id, patch) {
       const conv = byId.get(id);
@@ -45,11 +70,7 @@ export function createMemoryConversationStore(): ConversationStore & {
       return { ...conv };
     },
     async addMessage(m) {
-      const stored: StoredMessage = { ...m, id: String(++seq), createdAt: m.createdAt ?? new Date() };
-      const list = msgs.get(m.conversationId) ?? [];
-      list.push(stored);
-      msgs.set(m.conversationId, list);
-      return stored;
+      return push(m);
     },
     async messages(conversationId, opts = {}) {
       return (msgs.get(conversationId) ?? []).slice(-(opts.limit ?? 200));

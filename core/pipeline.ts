@@ -14,12 +14,14 @@ import type {
   Clock,
   Conversation,
   ConversationEvent,
-  ConversationEvents,
+  ConversationPatch,
   ConversationStore,
+  ConversationEvents,
   EscalationReason,
   KnowledgeBase,
   LanguageDetector,
   Logger,
+  NewMessage,
   RateLimiter,
   Retriever,
 } from './ports.ts';
@@ -81,45 +83,26 @@ const LANG_CONFIDENCE = 0.6;
 export function createPipeline(deps: PipelineDeps) {
   const { conversations, logger, options } = deps;
 
-  /** One transaction when the store has them; the store itself otherwise. */
-  function unitOfWork<T>(fn: (store: ConversationStore) => Promise<T>): Promise<T> {
-    return conversations.unitOfWork ? conversations.unitOfWork(fn) : fn(conversations);
-  }
-
   async function handle(msg: InboundMessage): Promise<PipelineResult> {
     const log = logger.child({ traceId: msg.traceId, channel: msg.channel });
     const button = msg.callbackData ? decodeButton(msg.callbackData) : undefined;
-    // Intake in one transaction: the dedupe mark, the conversation and the citizen's message
+    // Intake is one atomic write: the dedupe mark, the conversation and the citizen's message
     // commit together, so a crash in between never leaves a delivery marked but unrecorded.
-    const intake = await unitOfWork(async (store) => {
-      const fresh = await store.markSeen(msg.channel, msg.chatId, msg.messageId);
-      if (!fresh) return undefined;
-      let conv = await store.open(msg.channel, msg.chatId, msg.userId);
-      const lang = chooseLang(msg, conv, button?.type === 'lang' ? button.lang : undefined);
-      await store.addMessage({
-        conversationId: conv.id,
-        author: 'citizen',
-        text: msg.text,
-        kind: msg.kind,
-        lang,
-        action: null,
-        faqId: null,
-        score: null,
-        platformMessageId: msg.messageId,
-        operatorId: null,
-        traceId: msg.traceId,
-      });
-      const reopen = conv.owner === 'closed';
-      if (reopen || lang !== conv.lang) {
-        conv = await store.update(conv.id, reopen ? { owner: 'bot', fallbackStreak: 0, operatorId: null, lang } : { lang });
-      }
-      return { conv, lang };
+    const conv = await conversations.intake({
+      channel: msg.channel,
+      chatId: msg.chatId,
+      userId: msg.userId,
+      messageId: msg.messageId,
+      text: msg.text,
+      kind: msg.kind,
+      traceId: msg.traceId,
+      ...chooseLang(msg, button?.type === 'lang' ? button.lang : undefined),
     });
-    if (!intake) {
+    if (!conv) {
       log.info({ messageId: msg.messageId }, 'duplicate delivery ignored');
       return { action: 'duplicate', lang: msg.langHint ?? 'kk', replies: [] };
     }
-    const { conv, lang } = intake;
+    const lang = conv.lang ?? 'kk';
     const ctx: Ctx = { msg, conv, lang, log, patch: {}, events: [] };
     if (conv.owner === 'waiting' || conv.owner === 'operator') return relay(ctx);
     let result: PipelineResult;
@@ -144,25 +127,22 @@ export function createPipeline(deps: PipelineDeps) {
 
   /** The state change and the replies commit together; events go out only once committed. */
   async function commit(ctx: Ctx, result: PipelineResult): Promise<void> {
-    const patch = ctx.patch;
-    await unitOfWork(async (store) => {
-      if (Object.keys(patch).length > 0) await store.update(ctx.conv.id, patch);
-      for (const r of result.replies) {
-        await store.addMessage({
-          conversationId: ctx.conv.id,
-          author: 'bot',
-          text: r.text,
-          kind: 'text',
-          lang: ctx.lang,
-          action: result.action,
-          faqId: result.faqId ?? null,
-          score: result.score ?? null,
-          platformMessageId: null,
-          operatorId: null,
-          traceId: ctx.msg.traceId,
-        });
-      }
-    });
+    const replies = result.replies.map(
+      (r): NewMessage => ({
+        conversationId: ctx.conv.id,
+        author: 'bot',
+        text: r.text,
+        kind: 'text',
+        lang: ctx.lang,
+        action: result.action,
+        faqId: result.faqId ?? null,
+        score: result.score ?? null,
+        platformMessageId: null,
+        operatorId: null,
+        traceId: ctx.msg.traceId,
+      }),
+    );
+    await conversations.record(ctx.conv.id, ctx.patch, replies);
     for (const event of ctx.events) deps.events?.emit(event);
   }
 
@@ -172,19 +152,23 @@ export function createPipeline(deps: PipelineDeps) {
     lang: Lang;
     log: Logger;
     /** Conversation changes decided while responding, written with the replies. */
-    patch: Partial<Pick<Conversation, 'owner' | 'fallbackStreak'>>;
+    patch: ConversationPatch;
     /** Events to emit after the commit. */
     events: ConversationEvent[];
     rateLimitNotice?: boolean;
   }
 
-  function chooseLang(msg: InboundMessage, conv: Conversation, chosen: Lang | undefined): Lang {
-    if (chosen) return chosen;
-    if (msg.langHint) return msg.langHint;
-    if (msg.kind !== 'text' || msg.callbackData || !/\p{L}/u.test(msg.text)) return conv.lang ?? 'kk';
+  /**
+   * The message's language, as far as it can be known without the conversation: the store keeps
+   * the conversation's own language when this answers `lang: null` (no letters, a button, a short
+   * message the detector is unsure of).
+   */
+  function chooseLang(msg: InboundMessage, chosen: Lang | undefined): { lang: Lang | null; fallbackLang: Lang } {
+    if (chosen) return { lang: chosen, fallbackLang: chosen };
+    if (msg.langHint) return { lang: msg.langHint, fallbackLang: msg.langHint };
+    if (msg.kind !== 'text' || msg.callbackData || !/\p{L}/u.test(msg.text)) return { lang: null, fallbackLang: 'kk' };
     const detected = deps.detector.detect(msg.text.slice(0, 500));
-    if (conv.lang && detected.confidence < LANG_CONFIDENCE) return conv.lang;
-    return detected.lang;
+    return { lang: detected.confidence < LANG_CONFIDENCE ? null : detected.lang, fallbackLang: detected.lang };
   }
 
   async function relay(ctx: Ctx): Promise<PipelineResult> {

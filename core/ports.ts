@@ -78,13 +78,39 @@ export interface StoredMessage {
 
 export type NewMessage = Omit<StoredMessage, 'id' | 'createdAt'> & { createdAt?: Date };
 
+/** A citizen's message as the pipeline takes it in (see {@link ConversationStore.intake}). */
+export interface IntakeMessage {
+  channel: Channel;
+  chatId: string;
+  userId: string;
+  messageId: string;
+  text: string;
+  kind: InboundMessage['kind'];
+  traceId: string | null;
+  /**
+   * The message's language when it is known for sure (the citizen chose it, the channel told it,
+   * the detector is confident); null lets the conversation keep the language it has.
+   */
+  lang: Lang | null;
+  /** The language of a conversation that has none yet, when `lang` is null. */
+  fallbackLang: Lang;
+}
+
+/** Conversation changes the pipeline decided while answering, written with its replies. */
+export type ConversationPatch = Partial<Pick<Conversation, 'owner' | 'fallbackStreak'>>;
+
 /** Conversations and their messages, with the state transitions core needs done atomically. */
 export interface ConversationStore {
   /**
-   * Records that (channel, chatId, messageId) is being handled. Returns false when it already was:
-   * a redelivered update must be answered once.
+   * Takes in a citizen's message, all or nothing: the dedupe mark of (channel, chatId,
+   * messageId), the conversation (opened, or reopened for the bot when it was closed), its
+   * language (`lang ?? conversation's ?? fallbackLang`) and the message in that language.
+   * Returns the conversation as it stands after, or undefined when this delivery was taken in
+   * before (a redelivered update must be answered once).
    */
-  markSeen(channel: Channel, chatId: string, messageId: string): Promise<boolean>;
+  intake(message: IntakeMessage): Promise<Conversation | undefined>;
+  /** Writes `patch` and the bot's `replies` together (one commit), or nothing. */
+  record(conversationId: string, patch: ConversationPatch, replies: NewMessage[]): Promise<void>;
   open(channel: Channel, chatId: string, userId: string): Promise<Conversation>;
   update(id: string, patch: Partial<Pick<Conversation, 'owner' | 'lang' | 'fallbackStreak' | 'operatorId'>>): Promise<Conversation>;
   addMessage(message: NewMessage): Promise<StoredMessage>;
@@ -93,12 +119,6 @@ export interface ConversationStore {
   recordRating(conversationId: string, score: number): Promise<void>;
   /** Conversations waiting for an operator now; drives the wait estimate told to citizens. */
   countWaiting(): Promise<number>;
-  /**
-   * Runs `fn` in one database transaction with a store bound to it: all its writes commit
-   * together (one durable commit instead of one per write) or not at all. Optional: stores
-   * without transactions (in memory) run `fn` on themselves.
-   */
-  unitOfWork?<T>(fn: (store: ConversationStore) => Promise<T>): Promise<T>;
 }
 
 /** Where outbound replies go; the queue implements it, channels consume from it. */

@@ -6,22 +6,73 @@ import type { Channel } from '../core/envelopes.ts';
 import type { Lang } from '../core/lang.ts';
 import type { Conversation, ConversationStore, MessageAuthor, Owner, StoredMessage } from '../core/ports.ts';
 import type { Db } from './client.ts';
-import { conversations, feedback, messages, ratings, seenMessages } from './schema.ts';
+import { rows, toDate } from './operator-sql.ts';
+import { conversations, feedback, messages, ratings } from './schema.ts';
 
 /** Creates the Postgres-backed {@link ConversationStore}. */
 export function createConversationStore(db: Db): ConversationStore & {
   get(id: string): Promise<Conversation | undefined>;
 } {
   return {
-    unitOfWork: (fn) => db.transaction((tx) => fn(createConversationStore(tx as unknown as Db))),
+    async intake(m) {
+      // One statement, hence one commit and one round trip on the hottest path: the dedupe mark
+      // gates the rest (a seen delivery inserts nothing), the upsert opens or reopens the
+      // conversation and settles its language, the message takes that language. Data-modifying
+      // CTEs run atomically; foreign keys are checked at the end of the statement.
+      const found = await rows<ConversationRow>(
+        db,
+        sql`with seen as (
+              insert into seen_messages (channel, chat_id, message_id)
+              values (${m.channel}, ${m.chatId}, ${m.messageId})
+              on conflict do nothing
+              returning 1
+            ), conv as (
+              insert into conversations as c (channel, chat_id, user_id, lang)
+              select ${m.channel}, ${m.chatId}, ${m.userId}, coalesce(${m.lang}::text, ${m.fallbackLang}::text) from seen
+              on conflict (channel, chat_id) do update set
+                updated_at = now(),
+                lang = coalesce(${m.lang}::text, c.lang, ${m.fallbackLang}::text),
+                owner = case when c.owner = 'closed' then 'bot' else c.owner end,
+                fallback_streak = case when c.owner = 'closed' then 0 else c.fallback_streak end,
+                operator_id = case when c.owner = 'closed' then null else c.operator_id end,
+                escalated_at = case when c.owner = 'closed' then null else c.escalated_at end
+              returning c.*
+            ), msg as (
+              insert into messages (conversation_id, author, text, kind, lang, platform_message_id, trace_id)
+              select id, 'citizen', ${m.text}, ${m.kind}, lang, ${m.messageId}, ${m.traceId}::text from conv
+              returning 1
+            )
+            select * from conv`,
+      );
+      return found[0] ? rowToConversation(found[0]) : undefined;
+    },
 
-    async markSeen(channel, chatId, messageId) {
-      const rows = await db
-        .insert(seenMessages)
-        .values({ channel, chatId, messageId })
-        .onConflictDoNothing()
-        .returning({ messageId: seenMessages.messageId });
-      return rows.length === 1;
+    async record(conversationId, patch, replies) {
+      const owner = patch.owner ?? null;
+      const streak = patch.fallbackStreak ?? null;
+      if (owner === null && streak === null && replies.length === 0) return;
+      // Both writes in one statement: one commit, and never the replies without the state change.
+      const update = sql`update conversations set
+            updated_at = now(),
+            owner = coalesce(${owner}::text, owner),
+            fallback_streak = coalesce(${streak}::int, fallback_streak),
+            escalated_at = case when ${owner}::text = 'waiting' then now()
+                                when ${owner}::text in ('bot', 'closed') then null
+                                else escalated_at end
+          where id = ${conversationId}::uuid`;
+      if (replies.length === 0) {
+        await db.execute(update);
+        return;
+      }
+      const values = sql.join(
+        replies.map(
+          (r) =>
+            sql`(${r.conversationId}::uuid, ${r.author}, ${r.text}, ${r.kind}, ${r.lang}::text, ${r.action}::text, ${r.faqId}::text, ${r.score}::real, ${r.platformMessageId}::text, ${r.operatorId}::uuid, ${r.traceId}::text)`,
+        ),
+        sql`, `,
+      );
+      const insert = sql`insert into messages (conversation_id, author, text, kind, lang, action, faq_id, score, platform_message_id, operator_id, trace_id) values ${values}`;
+      await db.execute(owner === null && streak === null ? insert : sql`with patched as (${update} returning 1) ${insert}`);
     },
 
     async open(channel, chatId, userId) {
@@ -78,6 +129,35 @@ export function createConversationStore(db: Db): ConversationStore & {
       const rows = await db.select({ n: count() }).from(conversations).where(and(eq(conversations.owner, 'waiting')));
       return Number(rows[0]?.n ?? 0);
     },
+  };
+}
+
+/** A conversations row as raw SQL returns it (snake case; driver-dependent timestamp types). */
+interface ConversationRow {
+  id: string;
+  channel: string;
+  chat_id: string;
+  user_id: string;
+  owner: string;
+  lang: string | null;
+  fallback_streak: number;
+  operator_id: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+function rowToConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    channel: row.channel as Channel,
+    chatId: row.chat_id,
+    userId: row.user_id,
+    owner: row.owner as Owner,
+    lang: (row.lang as Lang | null) ?? null,
+    fallbackStreak: Number(row.fallback_streak),
+    operatorId: row.operator_id,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
   };
 }
 

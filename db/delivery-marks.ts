@@ -3,20 +3,21 @@
  * outbound job id. They outlive Redis, which is the point: a job whose completion Redis lost is
  * recognised as delivered when it runs again.
  */
-import { eq, lt, sql } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import type { DeliveryMarks } from '../core/ports.ts';
 import type { Db } from './client.ts';
+import { rows } from './operator-sql.ts';
 import { deliveryMarks } from './schema.ts';
 
 /** A {@link DeliveryMarks} on the `delivery_marks` table. */
 export function createDeliveryMarks(db: Db): DeliveryMarks {
   return {
+    // Plain SQL rather than the query builder: both run for every reply sent.
     async has(id) {
-      const rows = await db.select({ one: sql<number>`1` }).from(deliveryMarks).where(eq(deliveryMarks.jobId, id)).limit(1);
-      return rows.length > 0;
+      return (await rows(db, sql`select 1 from delivery_marks where job_id = ${id}`)).length > 0;
     },
     async mark(id) {
-      await db.insert(deliveryMarks).values({ jobId: id }).onConflictDoNothing();
+      await db.execute(sql`insert into delivery_marks (job_id) values (${id}) on conflict do nothing`);
     },
   };
 }
