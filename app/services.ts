@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Thresholds } from '../core/decide.ts';
+import { createKbCache } from '../core/kb-cache.ts';
 import { describeProblems, parseKbJsonl } from '../core/kb-format.ts';
 import type { ConversationEvents, ConversationStore, KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
@@ -104,7 +105,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     const pipeline = metrics.instrumentPipeline(createPipeline({
       rateLimiter,
       events,
-      kb,
+      kb: createKbCache(kb),
       retriever: metrics.instrumentRetriever(inference.retriever),
       detector: inference.detector,
       conversations,
