@@ -10,16 +10,16 @@
  * Telegram's own send limits (30 messages/s per bot, 1/s per chat) are switched off in the
  * adapter's throttle here: the benchmark measures Kömek, not the limits Telegram imposes on
  * every bot; see the report for what they mean for sizing.
+ *
+ * The emulator runs in a process of its own, as Telegram is a remote server in production, so
+ * the CPU its HTTP stack and getUpdates take is not charged to Kömek; both are reported.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import telegramTestApi from 'telegram-test-api';
-import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
 import { parseConfig, type Config } from '../app/config.ts';
 import { startRuntime, type Role, type Runtime } from '../app/runtime.ts';
 import { buildServices, readDemoKb, type AppServices } from '../app/services.ts';
@@ -27,9 +27,6 @@ import { decide } from '../core/decide.ts';
 import type { Lang } from '../core/lang.ts';
 import { detectPersonRequest } from '../core/person-request.ts';
 import { detectSmallTalk } from '../core/small-talk.ts';
-
-// The package is CommonJS whose module.exports is the server class itself.
-const TelegramServer = telegramTestApi as unknown as typeof TelegramServerType;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEV_SETS = ['test/fixtures/dev-set-a.jsonl', 'test/fixtures/dev-set-b.jsonl'];
@@ -71,8 +68,8 @@ export async function closedLoop(
         const t0 = performance.now();
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
-        const outcome = await Promise.race([send(chat, i).then(() => 'ok' as const), timedOut]);
-        clearTimeout(timer);
+        // The timer is cleared on failure too: a pending 30 s timer would hold a failed run open.
+        const outcome = await Promise.race([send(chat, i).then(() => 'ok' as const), timedOut]).finally(() => clearTimeout(timer));
         if (outcome === 'timeout') unanswered++;
         else latencies.push(performance.now() - t0);
       }
@@ -91,9 +88,11 @@ export async function closedLoop(
   };
 }
 
-/** A telegram-test-api server on a free loopback port, and a way to wait for replies. */
+/**
+ * telegram-test-api in a child process (bench/emulator-process.mjs), as Telegram is a remote
+ * server in production: its CPU is not charged to the Kömek process under test.
+ */
 export interface Emulator {
-  server: TelegramServerType;
   token: string;
   apiRoot: string;
   /** Puts a citizen's message into Telegram; resolves with its message id. */
@@ -102,59 +101,102 @@ export interface Emulator {
   reply(messageId: number): Promise<void>;
   /** Replies per answered message beyond the first: should stay 0. */
   duplicates(): number;
+  /** CPU time (user + system) the emulator's process has used so far, in milliseconds. */
+  cpuMs(): Promise<number>;
+  /** Ends the child; rejects if it had exited on its own before. */
   stop(): Promise<void>;
 }
 
-export async function startEmulator(): Promise<Emulator> {
-  const port = await freePort();
-  const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 3600 });
-  await server.start();
-  const token = `${100000 + Math.floor(Math.random() * 800000)}:BENCH-${randomBytes(6).toString('hex')}`;
-  const waiters = new Map<number, () => void>();
-  const answered = new Map<number, number>();
-  let sending: Promise<void> = Promise.resolve();
-  server.on('AddedBotMessage', () => {
-    // The emulator pushes the message and then emits, synchronously: the last one is this one.
-    const added = server.storage.botMessages.at(-1)?.message as unknown as { reply_parameters?: { message_id: number } } | undefined;
-    const to = added?.reply_parameters?.message_id;
-    if (to === undefined) return;
-    answered.set(to, (answered.get(to) ?? 0) + 1);
-    waiters.get(to)?.();
-    waiters.delete(to);
-  });
-  return {
-    server,
-    token,
-    apiRoot: server.config.apiURL,
-    send(chatId, text) {
-      const client = server.getClient(token, { chatId, userId: chatId, firstName: `Citizen ${chatId}` });
-      // The emulator numbers a message before its first await and counts up after it, so two
-      // messages added in the same tick would share an id: they are added one after another.
-      const added = sending.then(() => {
-        const id = (server as unknown as { messageId: number }).messageId;
-        return server.addUserMessage(client.makeMessage(text) as never).then(() => id);
-      });
-      sending = added.then(() => undefined, () => undefined);
-      return added;
-    },
-    reply(messageId) {
-      if (answered.has(messageId)) return Promise.resolve();
-      return new Promise((resolve) => waiters.set(messageId, resolve));
-    },
-    duplicates: () => [...answered.values()].reduce((n, c) => n + c - 1, 0),
-    stop: async () => void (await server.stop()),
-  };
+const EMULATOR_PROCESS = fileURLToPath(new URL('./emulator-process.mjs', import.meta.url));
+
+type FromEmulator =
+  | { t: 'ready'; token: string; apiRoot: string }
+  | { t: 'sent'; seq: number; id: number }
+  | { t: 'cpu'; seq: number; ms: number }
+  | { t: 'replied'; to: number };
+
+interface Pending<T> {
+  resolve: (value: T) => void;
+  reject: (err: Error) => void;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+/**
+ * Starts the emulator's process; resolves once it listens. If the child exits before `stop()`,
+ * every pending and later call rejects with its stderr, so a crash fails the benchmark instead
+ * of leaving the closed loop to time out message by message.
+ */
+export function startEmulator(): Promise<Emulator> {
+  // No execArgv: the child is plain JavaScript and must not inherit tsx or an inspector port.
+  const child = fork(EMULATOR_PROCESS, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const calls = new Map<number, Pending<number>>();
+  const waiters = new Map<number, Pending<void>>();
+  const answered = new Map<number, number>();
+  let seq = 0;
+  let stopping = false;
+  let failure: Error | undefined;
+  let ready!: Pending<{ token: string; apiRoot: string }>;
+  const started = new Promise<{ token: string; apiRoot: string }>((resolve, reject) => (ready = { resolve, reject }));
+  // A benchmark that exits without stop() (process.exit, an uncaught error) takes the child along.
+  const killChild = () => void child.kill('SIGKILL');
+  process.once('exit', killChild);
+
+  const fail = (err: Error) => {
+    failure ??= err;
+    for (const pending of [...calls.values(), ...waiters.values()]) pending.reject(failure);
+    calls.clear();
+    waiters.clear();
+    ready.reject(failure);
+  };
+  child.on('error', (err) => fail(new Error(`the Telegram emulator process failed: ${err.message}`, { cause: err })));
+  // 'close', not 'exit': by then its stderr has been read to the end.
+  child.once('close', (code, signal) => {
+    process.removeListener('exit', killChild);
+    fail(
+      stopping
+        ? new Error('the Telegram emulator has been stopped')
+        : new Error(`the Telegram emulator (bench/emulator-process.mjs) exited with ${signal ?? `code ${code}`}: ${stderr.trim() || 'no stderr'}`),
+    );
   });
+  child.on('message', (msg: FromEmulator) => {
+    if (msg.t === 'ready') ready.resolve(msg);
+    else if (msg.t === 'replied') {
+      answered.set(msg.to, (answered.get(msg.to) ?? 0) + 1);
+      waiters.get(msg.to)?.resolve();
+      waiters.delete(msg.to);
+    } else {
+      calls.get(msg.seq)?.resolve(msg.t === 'sent' ? msg.id : msg.ms);
+      calls.delete(msg.seq);
+    }
+  });
+  const call = (msg: { t: 'send'; chatId: number; text: string } | { t: 'cpu' }): Promise<number> => {
+    if (failure) return Promise.reject(failure);
+    const id = ++seq;
+    return new Promise((resolve, reject) => {
+      calls.set(id, { resolve, reject });
+      // A closed channel means the child is gone; 'close' then rejects the call with its stderr.
+      child.send({ ...msg, seq: id }, () => {});
+    });
+  };
+
+  return started.then(({ token, apiRoot }) => ({
+    token,
+    apiRoot,
+    send: (chatId, text) => call({ t: 'send', chatId, text }),
+    reply(messageId) {
+      if (answered.has(messageId)) return Promise.resolve();
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => waiters.set(messageId, { resolve, reject }));
+    },
+    duplicates: () => [...answered.values()].reduce((n, c) => n + c - 1, 0),
+    cpuMs: () => call({ t: 'cpu' }),
+    async stop() {
+      if (failure && !stopping) throw failure;
+      stopping = true;
+      await stopProcess(child, 5_000);
+    },
+  }));
 }
 
 /** Kazakh and Russian questions of the development sets that should get an answer. */
@@ -274,6 +316,26 @@ export function rssOf(pid: number): number {
     return kb ? Number(kb) * 1024 : 0;
   } catch {
     return 0;
+  }
+}
+
+/** /proc counts CPU time in clock ticks: USER_HZ, 100 a second on Linux (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; this process through node). */
+export function cpuMsOf(pid: number): number {
+  if (pid === process.pid) {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name, in parentheses, may hold spaces; utime and stime are the 12th and 13th
+    // fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
   }
 }
 

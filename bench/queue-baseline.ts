@@ -18,8 +18,11 @@ export interface QueueBaselineOptions {
   concurrency: number;
 }
 
-/** Runs `chats × perChat` bare round trips; removes its keys afterwards. */
-export async function runQueueBaseline(opts: QueueBaselineOptions): Promise<LoadResult> {
+/**
+ * Runs `chats × perChat` bare round trips; removes its keys afterwards. `cpuMs` is this
+ * process's CPU time (the driver and both workers) during the round trips.
+ */
+export async function runQueueBaseline(opts: QueueBaselineOptions): Promise<LoadResult & { cpuMs: number }> {
   const prefix = `komek-bench-bare-${randomBytes(4).toString('hex')}`;
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const inbound = new Queue('inbound', { connection, prefix });
@@ -45,11 +48,14 @@ export async function runQueueBaseline(opts: QueueBaselineOptions): Promise<Load
   );
   try {
     await Promise.all([inWorker.waitUntilReady(), outWorker.waitUntilReady()]);
-    return await closedLoop(opts.chats, opts.perChat, (chat, i) => {
+    const cpuBefore = process.cpuUsage();
+    const result = await closedLoop(opts.chats, opts.perChat, (chat, i) => {
       const id = `c${chat}-m${i}`;
       const done = new Promise<void>((resolve) => waiting.set(id, resolve));
       return inbound.add('message', { chat, i }, { ...jobOpts, jobId: id }).then(() => done);
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...result, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     await Promise.all([inWorker.close(), outWorker.close()]);
     await Promise.all([inbound.obliterate({ force: true }), outbound.obliterate({ force: true })]).catch(() => {});

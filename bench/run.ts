@@ -2,8 +2,11 @@
  * `npm run bench` (`komek bench`): the encoder benchmark (bench/encoder.ts) and the end-to-end
  * Telegram benchmark on real Redis and Postgres, the bare BullMQ round trip on the same Redis,
  * the embedded default (PGlite and the in-process queue) and several `komek worker` processes.
- * All traffic stays on loopback. The last line is `ratio X.XX`: Kömek's messages/s on Redis and
- * Postgres divided by bare queue round trips/s under the same load.
+ * Each Kömek run also prints CPU time per message of the Kömek process(es) and, separately, of
+ * the emulator's process: steadier than messages/s on a shared machine, and what sizing needs.
+ * Kömek's figure includes the load driver, which shares this process (as it does in the bare
+ * run). All traffic stays on loopback. The last line is `ratio X.XX`: Kömek's messages/s on
+ * Redis and Postgres divided by bare queue round trips/s under the same load.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +17,7 @@ import type { AppServices } from '../app/services.ts';
 import {
   answerable,
   benchEnv,
+  cpuMsOf,
   devQuestions,
   driveTelegram,
   freshDatabase,
@@ -93,10 +97,11 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
     const load = (firstChatId: number): TelegramLoad => ({ chats: opts.chats, perChat: opts.perChat, firstChatId, questions });
 
     const one = await timed(emu, services, load(100_000), 'all');
-    out(line('Kömek, Redis + Postgres, 1 process', one, 'process RSS (adapter + worker + emulator)'));
+    out(line('Kömek, Redis + Postgres, 1 process', one, 'process RSS (adapter + worker)'));
 
     const bare = await runQueueBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency });
     out(line('bare BullMQ round trips, same Redis', bare));
+    out(`    CPU per message: ${cpuMs(bare.cpuMs / bare.messages)} (driver and both workers, one process)`);
 
     const many = await withWorkers(emu, services, env, prefixes[1]!, load(200_000), opts.workers);
     out(line(`Kömek, Redis + Postgres, ${opts.workers} × komek worker`, many, 'worker RSS'));
@@ -104,7 +109,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
     await services.close();
     services = undefined;
     const embedded = await withEmbedded(emu, load(300_000), opts, out);
-    out(line('Kömek, embedded (PGlite + in-process queue)', embedded, 'process RSS (adapter + worker + emulator)'));
+    out(line('Kömek, embedded (PGlite + in-process queue)', embedded, 'process RSS (adapter + worker)'));
 
     const ratio = one.perSecond / bare.perSecond;
     out('');
@@ -118,7 +123,13 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
   }
 }
 
-type Measured = LoadResult & { rssMb: number[]; duplicates: number; stages?: string };
+/** CPU time per answered message: each Kömek process (this one first), and the emulator. */
+interface CpuPerMessage {
+  komekMs: number[];
+  emulatorMs: number;
+}
+
+type Measured = LoadResult & { rssMb: number[]; duplicates: number; stages?: string; cpu: CpuPerMessage };
 
 /** Warm-up (a few chats of their own), then the measured load against a runtime of `role`. */
 async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, role: 'all' | 'bots', prefix?: string, pids = [process.pid]): Promise<Measured> {
@@ -127,11 +138,21 @@ async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, r
     await driveTelegram(emu, { ...load, chats: Math.min(10, load.chats), perChat: 2, firstChatId: load.firstChatId + 50_000 }, pids);
     const before = emu.duplicates();
     const stagesBefore = await stageTotals(services);
+    // This process runs the adapter (and with role 'all' the worker); `pids` adds the workers.
+    const komekPids = [...new Set([process.pid, ...pids])];
+    const emulatorBefore = await emu.cpuMs();
+    const komekBefore = komekPids.map(cpuMsOf);
     const result = await driveTelegram(emu, load, pids);
+    const komekAfter = komekPids.map(cpuMsOf);
+    const emulatorAfter = await emu.cpuMs();
+    const cpu = {
+      komekMs: komekAfter.map((after, i) => (after - komekBefore[i]!) / result.messages),
+      emulatorMs: (emulatorAfter - emulatorBefore) / result.messages,
+    };
     const stages = role === 'all' ? describeStages(stagesBefore, await stageTotals(services)) : undefined;
     // Anything answered twice would arrive within moments of the first answer.
     await new Promise((r) => setTimeout(r, 500));
-    return { ...result, duplicates: emu.duplicates() - before, stages };
+    return { ...result, duplicates: emu.duplicates() - before, stages, cpu };
   } finally {
     await runtime.close();
   }
@@ -182,14 +203,23 @@ function describeStages(before: Awaited<ReturnType<typeof stageTotals>>, after: 
     .join(', ');
 }
 
-function line(label: string, r: LoadResult & { rssMb?: number[]; duplicates?: number; stages?: string }, rssLabel = 'RSS'): string {
+function line(label: string, r: LoadResult & { rssMb?: number[]; duplicates?: number; stages?: string; cpu?: CpuPerMessage }, rssLabel = 'RSS'): string {
   const rss = r.rssMb?.length ? `, ${rssLabel} ${r.rssMb.map((m) => m.toFixed(0)).join(' / ')} MB` : '';
   const faults = `${r.unanswered} unanswered${r.duplicates === undefined ? '' : `, ${r.duplicates} answered twice`}`;
   const stages = r.stages ? `\n    mean time per message in the worker: ${r.stages}` : '';
-  return `${label}: ${r.perSecond.toFixed(1)} msg/s (${r.messages} in ${r.seconds.toFixed(1)} s), latency p50 ${ms(r.p50Ms)} p95 ${ms(r.p95Ms)} p99 ${ms(r.p99Ms)}${rss}; ${faults}${stages}`;
+  const cpu = r.cpu ? `\n    ${describeCpu(r.cpu)}` : '';
+  return `${label}: ${r.perSecond.toFixed(1)} msg/s (${r.messages} in ${r.seconds.toFixed(1)} s), latency p50 ${ms(r.p50Ms)} p95 ${ms(r.p95Ms)} p99 ${ms(r.p99Ms)}${rss}; ${faults}${stages}${cpu}`;
+}
+
+function describeCpu({ komekMs, emulatorMs }: CpuPerMessage): string {
+  const total = komekMs.reduce((a, b) => a + b, 0);
+  const [adapter, ...workers] = komekMs;
+  const split = workers.length > 0 ? ` (adapter process ${cpuMs(adapter!)}, komek worker ${workers.map(cpuMs).join(' / ')})` : '';
+  return `CPU per message: Kömek ${cpuMs(total)}${split}, emulator ${cpuMs(emulatorMs)}`;
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
+const cpuMs = (v: number) => `${v.toFixed(2)} ms`;
 
 function describeMachine(): string {
   const cpus = os.cpus();

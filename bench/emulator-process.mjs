@@ -1,0 +1,68 @@
+/**
+ * telegram-test-api in a process of its own, driven by the benchmark over Node IPC (see
+ * startEmulator in bench/e2e.ts). In production Telegram is a remote server: run inside the
+ * process under test, the emulator's HTTP stack and its scan of all stored messages on every
+ * getUpdates were charged to Kömek. Plain JavaScript, so the child starts without tsx.
+ *
+ * Messages from the parent: { t: 'send', seq, chatId, text } and { t: 'cpu', seq }.
+ * Messages to the parent: { t: 'ready', token, apiRoot }, { t: 'sent', seq, id },
+ * { t: 'replied', to } for every bot message that replies to a citizen's message, and
+ * { t: 'cpu', seq, ms } (this process's CPU time so far).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import TelegramServer from 'telegram-test-api';
+
+if (!process.send) throw new Error('bench/emulator-process.mjs runs as a child of the benchmark (IPC channel missing)');
+
+// An orphaned emulator would keep its port and the machine's CPU: it goes with its parent.
+process.on('disconnect', () => process.exit(0));
+
+const port = await freePort();
+// The package derives its API URL from the port it is given, so the port is chosen up front.
+const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 3600 });
+await server.start();
+const token = `${100000 + Math.floor(Math.random() * 800000)}:BENCH-${randomBytes(6).toString('hex')}`;
+
+server.on('AddedBotMessage', function relayReply() {
+  // The emulator pushes the message and then emits, synchronously: the last one is this one.
+  const to = server.storage.botMessages.at(-1)?.message?.reply_parameters?.message_id;
+  if (to !== undefined) process.send({ t: 'replied', to });
+});
+
+let sending = Promise.resolve();
+process.on('message', function handle(msg) {
+  if (msg.t === 'send') {
+    const client = server.getClient(token, { chatId: msg.chatId, userId: msg.chatId, firstName: `Citizen ${msg.chatId}` });
+    // The emulator numbers a message before its first await and counts up after it, so two
+    // messages added in the same tick (IPC delivers several per tick) would share an id: they
+    // are added one after another.
+    sending = sending.then(async function add() {
+      const id = server.messageId;
+      await server.addUserMessage(client.makeMessage(msg.text));
+      process.send({ t: 'sent', seq: msg.seq, id });
+    }).catch(crash);
+  } else if (msg.t === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send({ t: 'cpu', seq: msg.seq, ms: (user + system) / 1000 });
+  }
+});
+
+process.send({ t: 'ready', token, apiRoot: server.config.apiURL });
+
+/** The parent fails the benchmark with this process's stderr when it exits. */
+function crash(err) {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
