@@ -21,6 +21,7 @@ process.on('disconnect', () => process.exit(0));
 const port = await freePort();
 // The package derives its API URL from the port it is given, so the port is chosen up front.
 const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 3600 });
+longPoll(server);
 await server.start();
 const token = `${100000 + Math.floor(Math.random() * 800000)}:BENCH-${randomBytes(6).toString('hex')}`;
 
@@ -49,6 +50,47 @@ process.on('message', function handle(msg) {
 });
 
 process.send({ t: 'ready', token, apiRoot: server.config.apiURL });
+
+/**
+ * Telegram holds a getUpdates call until an update arrives (long polling); the emulator answers
+ * at once, empty, so a bot polls it in a tight loop and spends its CPU on empty round trips that
+ * a real deployment never makes. Here a getUpdates call with nothing unread waits for the next
+ * user update (or LONG_POLL_MS, or the client hanging up) before the emulator answers it. The
+ * express app is wrapped before start(), which hands it to http.createServer.
+ */
+function longPoll(emulator) {
+  const LONG_POLL_MS = 10_000;
+  const app = emulator.webServer;
+  const arrived = new Set();
+  for (const event of ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery']) {
+    emulator.on(event, () => {
+      for (const wake of arrived) wake();
+      arrived.clear();
+    });
+  }
+  const unread = (token) => emulator.storage.userMessages.some((u) => u.botToken === token && !u.isRead);
+  const waitingApp = function waitingApp(req, res) {
+    const token = /^\/bot([^/]+)\/getUpdates/.exec(req.url ?? '')?.[1];
+    if (token === undefined || unread(token)) return app(req, res);
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      arrived.delete(go);
+      if (!req.destroyed) app(req, res);
+    };
+    const timer = setTimeout(go, LONG_POLL_MS);
+    arrived.add(go);
+    req.once('close', () => {
+      // The body may have been read already; only a client that went away ends the wait.
+      if (!res.writableEnded && req.destroyed) go();
+    });
+  };
+  // start() also reads the app's settings for a log line.
+  waitingApp.settings = app.settings;
+  emulator.webServer = waitingApp;
+}
 
 /** The parent fails the benchmark with this process's stderr when it exits. */
 function crash(err) {
