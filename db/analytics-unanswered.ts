@@ -8,7 +8,7 @@ import { groupUnanswered, pickQuestion, type UnansweredGroup, type UnansweredQue
 import type { KnowledgeBase } from '../core/ports.ts';
 import { t } from '../core/texts.ts';
 import type { Db } from './client.ts';
-import { rows, toDate } from './operator-sql.ts';
+import { rows, toDate } from './raw-sql.ts';
 
 const BUTTON_LABELS = new Set(LANGS.flatMap((l) => [t('operatorButton', l), t('usefulButton', l), t('notUsefulButton', l)]));
 

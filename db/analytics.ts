@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { rows, toNumber } from './operator-sql.ts';
+import { rows, toNumber } from './raw-sql.ts';
 
 export interface AnalyticsPeriod {
   from: Date;

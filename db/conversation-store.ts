@@ -6,7 +6,7 @@ import type { Channel } from '../core/envelopes.ts';
 import type { Lang } from '../core/lang.ts';
 import type { Conversation, ConversationStore, MessageAuthor, Owner, StoredMessage } from '../core/ports.ts';
 import type { Db } from './client.ts';
-import { rows, toDate } from './operator-sql.ts';
+import { query, toDate } from './raw-sql.ts';
 import { conversations, feedback, messages, ratings } from './schema.ts';
 
 /** Creates the Postgres-backed {@link ConversationStore}. */
@@ -15,64 +15,26 @@ export function createConversationStore(db: Db): ConversationStore & {
 } {
   return {
     async intake(m) {
-      // One statement, hence one commit and one round trip on the hottest path: the dedupe mark
-      // gates the rest (a seen delivery inserts nothing), the upsert opens or reopens the
-      // conversation and settles its language, the message takes that language. Data-modifying
-      // CTEs run atomically; foreign keys are checked at the end of the statement.
-      const found = await rows<ConversationRow>(
-        db,
-        sql`with seen as (
-              insert into seen_messages (channel, chat_id, message_id)
-              values (${m.channel}, ${m.chatId}, ${m.messageId})
-              on conflict do nothing
-              returning 1
-            ), conv as (
-              insert into conversations as c (channel, chat_id, user_id, lang)
-              select ${m.channel}, ${m.chatId}, ${m.userId}, coalesce(${m.lang}::text, ${m.fallbackLang}::text) from seen
-              on conflict (channel, chat_id) do update set
-                updated_at = now(),
-                lang = coalesce(${m.lang}::text, c.lang, ${m.fallbackLang}::text),
-                owner = case when c.owner = 'closed' then 'bot' else c.owner end,
-                fallback_streak = case when c.owner = 'closed' then 0 else c.fallback_streak end,
-                operator_id = case when c.owner = 'closed' then null else c.operator_id end,
-                escalated_at = case when c.owner = 'closed' then null else c.escalated_at end
-              returning c.*
-            ), msg as (
-              insert into messages (conversation_id, author, text, kind, lang, platform_message_id, trace_id)
-              select id, 'citizen', ${m.text}, ${m.kind}, lang, ${m.messageId}, ${m.traceId}::text from conv
-              returning 1
-            )
-            select * from conv`,
-      );
+      const found = await query<ConversationRow>(db, INTAKE, [m.channel, m.chatId, m.messageId, m.userId, m.lang, m.fallbackLang, m.text, m.kind, m.traceId]);
       return found[0] ? rowToConversation(found[0]) : undefined;
     },
 
     async record(conversationId, patch, replies) {
       const owner = patch.owner ?? null;
       const streak = patch.fallbackStreak ?? null;
-      if (owner === null && streak === null && replies.length === 0) return;
+      const patched = owner !== null || streak !== null;
+      if (!patched && replies.length === 0) return;
+      const params: unknown[] = [conversationId, owner, streak];
+      const rowsSql = replies.map((r) => {
+        const at = params.length;
+        params.push(r.author, r.text, r.kind, r.lang, r.action, r.faqId, r.score, r.platformMessageId, r.operatorId, r.traceId);
+        return `($1::uuid, ${Array.from({ length: 10 }, (_, i) => `$${at + i + 1}${REPLY_CASTS[i]}`).join(', ')})`;
+      });
       // Both writes in one statement: one commit, and never the replies without the state change.
-      const update = sql`update conversations set
-            updated_at = now(),
-            owner = coalesce(${owner}::text, owner),
-            fallback_streak = coalesce(${streak}::int, fallback_streak),
-            escalated_at = case when ${owner}::text = 'waiting' then now()
-                                when ${owner}::text in ('bot', 'closed') then null
-                                else escalated_at end
-          where id = ${conversationId}::uuid`;
-      if (replies.length === 0) {
-        await db.execute(update);
-        return;
-      }
-      const values = sql.join(
-        replies.map(
-          (r) =>
-            sql`(${r.conversationId}::uuid, ${r.author}, ${r.text}, ${r.kind}, ${r.lang}::text, ${r.action}::text, ${r.faqId}::text, ${r.score}::real, ${r.platformMessageId}::text, ${r.operatorId}::uuid, ${r.traceId}::text)`,
-        ),
-        sql`, `,
-      );
-      const insert = sql`insert into messages (conversation_id, author, text, kind, lang, action, faq_id, score, platform_message_id, operator_id, trace_id) values ${values}`;
-      await db.execute(owner === null && streak === null ? insert : sql`with patched as (${update} returning 1) ${insert}`);
+      // One shape whether or not there is a change (the update then matches no row), so Postgres
+      // keeps one prepared statement per reply count.
+      const text = replies.length === 0 ? RECORD_UPDATE : `with patched as (${RECORD_UPDATE} returning 1) insert into messages (${REPLY_COLUMNS}) values ${rowsSql.join(', ')}`;
+      await query(db, text, params);
     },
 
     async open(channel, chatId, userId) {
@@ -131,6 +93,48 @@ export function createConversationStore(db: Db): ConversationStore & {
     },
   };
 }
+
+/**
+ * Intake in one statement, hence one commit and one round trip on the hottest path: the dedupe
+ * mark gates the rest (a seen delivery inserts nothing), the upsert opens or reopens the
+ * conversation and settles its language ($5 when sure, else the conversation's, else $6), the
+ * message takes that language. Data-modifying CTEs run atomically; foreign keys are checked at
+ * the end of the statement, after the conversation row exists.
+ */
+const INTAKE = `with seen as (
+    insert into seen_messages (channel, chat_id, message_id) values ($1, $2, $3)
+    on conflict do nothing
+    returning 1
+  ), conv as (
+    insert into conversations as c (channel, chat_id, user_id, lang)
+    select $1, $2, $4, coalesce($5::text, $6::text) from seen
+    on conflict (channel, chat_id) do update set
+      updated_at = now(),
+      lang = coalesce($5::text, c.lang, $6::text),
+      owner = case when c.owner = 'closed' then 'bot' else c.owner end,
+      fallback_streak = case when c.owner = 'closed' then 0 else c.fallback_streak end,
+      operator_id = case when c.owner = 'closed' then null else c.operator_id end,
+      escalated_at = case when c.owner = 'closed' then null else c.escalated_at end
+    returning c.*
+  ), msg as (
+    insert into messages (conversation_id, author, text, kind, lang, platform_message_id, trace_id)
+    select id, 'citizen', $7, $8, lang, $3, $9::text from conv
+    returning 1
+  )
+  select * from conv`;
+
+/** The pipeline's state change ($2 owner, $3 fallback streak; null keeps) of conversation $1. */
+const RECORD_UPDATE = `update conversations set
+    updated_at = now(),
+    owner = coalesce($2::text, owner),
+    fallback_streak = coalesce($3::int, fallback_streak),
+    escalated_at = case when $2::text = 'waiting' then now()
+                        when $2::text in ('bot', 'closed') then null
+                        else escalated_at end
+  where id = $1::uuid and ($2::text is not null or $3::int is not null)`;
+
+const REPLY_COLUMNS = 'conversation_id, author, text, kind, lang, action, faq_id, score, platform_message_id, operator_id, trace_id';
+const REPLY_CASTS = ['::text', '::text', '::text', '::text', '::text', '::text', '::real', '::text', '::uuid', '::text'];
 
 /** A conversations row as raw SQL returns it (snake case; driver-dependent timestamp types). */
 interface ConversationRow {

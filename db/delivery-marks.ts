@@ -3,10 +3,10 @@
  * outbound job id. They outlive Redis, which is the point: a job whose completion Redis lost is
  * recognised as delivered when it runs again.
  */
-import { lt, sql } from 'drizzle-orm';
+import { lt } from 'drizzle-orm';
 import type { DeliveryMarks } from '../core/ports.ts';
 import type { Db } from './client.ts';
-import { rows } from './operator-sql.ts';
+import { query } from './raw-sql.ts';
 import { deliveryMarks } from './schema.ts';
 
 /** A {@link DeliveryMarks} on the `delivery_marks` table. */
@@ -14,10 +14,10 @@ export function createDeliveryMarks(db: Db): DeliveryMarks {
   return {
     // Plain SQL rather than the query builder: both run for every reply sent.
     async has(id) {
-      return (await rows(db, sql`select 1 from delivery_marks where job_id = ${id}`)).length > 0;
+      return (await query(db, 'select 1 from delivery_marks where job_id = $1', [id])).length > 0;
     },
     async mark(id) {
-      await db.execute(sql`insert into delivery_marks (job_id) values (${id}) on conflict do nothing`);
+      await query(db, 'insert into delivery_marks (job_id) values ($1) on conflict do nothing', [id]);
     },
   };
 }

@@ -4,7 +4,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Lang } from '../core/lang.ts';
 import type { Db } from './client.ts';
-import { isUuid } from './operator-sql.ts';
+import { isUuid } from './raw-sql.ts';
 import { cannedResponses } from './schema.ts';
 
 export interface CannedResponse {

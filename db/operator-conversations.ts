@@ -7,7 +7,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { OperatorConversations } from '../core/ports.ts';
 import type { Db } from './client.ts';
 import { toConversation } from './conversation-store.ts';
-import { isUuid } from './operator-sql.ts';
+import { isUuid } from './raw-sql.ts';
 import { conversations } from './schema.ts';
 
 /** Creates the Postgres-backed {@link OperatorConversations}. */

@@ -9,7 +9,7 @@ import type { KbEntry, ImportSummary, StoredKbEntry } from '../core/kb.ts';
 import type { Lang } from '../core/lang.ts';
 import type { KnowledgeBase } from '../core/ports.ts';
 import type { Db } from './client.ts';
-import { rows, toDate, toNumber } from './operator-sql.ts';
+import { rows, toDate, toNumber } from './raw-sql.ts';
 
 export interface KbListItem {
   id: string;

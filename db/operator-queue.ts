@@ -8,7 +8,7 @@ import type { Channel } from '../core/envelopes.ts';
 import type { Lang } from '../core/lang.ts';
 import type { MessageAuthor, Owner } from '../core/ports.ts';
 import type { Db } from './client.ts';
-import { isUuid, rows, toDate, toNumber } from './operator-sql.ts';
+import { isUuid, rows, toDate, toNumber } from './raw-sql.ts';
 
 export interface QueueItem {
   id: string;
