@@ -31,6 +31,7 @@ export const envSchema = z.object({
   KOMEK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   KOMEK_QUEUE_HIGH_WATER: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   KOMEK_ONNX_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  KOMEK_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   KOMEK_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
   KOMEK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   KOMEK_ESCALATE_CATEGORIES: z.string().default(''),
@@ -64,6 +65,8 @@ export interface Config {
   demoKb: boolean;
   queuePrefix: string;
   workerConcurrency: number;
+  /** After SIGTERM/SIGINT, the process exits at the latest this long after (a hung close must not keep it). */
+  shutdownTimeoutSeconds: number;
   /** Messages waiting in the queues above which intake pauses (Telegram) or is refused (503). */
   queueHighWater: number;
   onnxThreads: number;
@@ -125,6 +128,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     demoKb: e.KOMEK_DEMO_KB,
     queuePrefix: e.KOMEK_QUEUE_PREFIX,
     workerConcurrency: e.KOMEK_WORKER_CONCURRENCY,
+    shutdownTimeoutSeconds: e.KOMEK_SHUTDOWN_TIMEOUT_SECONDS,
     queueHighWater: e.KOMEK_QUEUE_HIGH_WATER,
     onnxThreads: e.KOMEK_ONNX_THREADS,
     maxMessageChars: e.KOMEK_MAX_MESSAGE_CHARS,

@@ -213,17 +213,34 @@ function gatedSink(inbound: MessageQueue<InboundMessage>, backpressure: Backpres
   };
 }
 
-/** Resolves with the first SIGINT/SIGTERM; later ones are logged and ignored (shutdown runs once). */
-export function untilSignal(logger: Logger): Promise<NodeJS.Signals> {
+/**
+ * Resolves with the first SIGINT/SIGTERM. Shutdown runs once; from then on the process exits
+ * `deadlineMs` later at the latest, and at once on a second signal (a person pressing Ctrl+C
+ * again, an orchestrator that has waited long enough). Jobs still in flight then are not lost:
+ * their locks lapse and another worker takes them (BullMQ's stalled-job check). Without the
+ * deadline a close that never returns — BullMQ's worker right after a Redis restart has been
+ * seen to — would keep a dead worker around forever.
+ */
+export function untilSignal(logger: Logger, opts: { deadlineMs?: number; exit?: (code: number) => void } = {}): Promise<NodeJS.Signals> {
+  const exit = opts.exit ?? ((code: number) => process.exit(code));
   return new Promise((resolve) => {
     let received: NodeJS.Signals | undefined;
     const on = (signal: NodeJS.Signals) => {
       if (received) {
-        logger.warn({ signal }, 'already shutting down');
+        logger.warn({ signal }, 'second signal while shutting down: exiting now');
+        exit(1);
         return;
       }
       received = signal;
       logger.info({ signal }, 'shutting down');
+      if (opts.deadlineMs !== undefined) {
+        const seconds = opts.deadlineMs / 1000;
+        // unref: a shutdown that finishes in time exits normally, without waiting for this.
+        setTimeout(() => {
+          logger.error({ seconds }, 'shutdown did not finish in time; exiting without waiting further');
+          exit(1);
+        }, opts.deadlineMs).unref();
+      }
       resolve(signal);
     };
     process.on('SIGINT', on);
@@ -278,7 +295,7 @@ export async function runRole(
     if (runtime.url) ctx.stdout.write(`Kömek is running at ${runtime.url} (operator console: ${runtime.url}/console)\n`);
     else ctx.stdout.write(`Kömek ${role} is running (concurrency ${services.config.workerConcurrency})\n`);
     if (role === 'all') warmUp(services, ctx.stdout);
-    await untilSignal(logger);
+    await untilSignal(logger, { deadlineMs: services.config.shutdownTimeoutSeconds * 1000 });
     await runtime.close();
     return 0;
   } finally {
