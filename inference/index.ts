@@ -16,6 +16,7 @@ import { loadCorpus } from './corpus/load-corpus.ts';
 import type { Analyzer } from './encoder/featurize.ts';
 import { MODEL_KIND, parseEncoderMeta } from './encoder/meta.ts';
 import { createOnnxEncoder } from './encoder/onnx-encoder.ts';
+import { recentAnalyses } from './encoder/recent-analyses.ts';
 import type { TrainProgress } from './encoder/train-model.ts';
 import type { CorpusLike } from './encoder/training-data.ts';
 import { createLanguageDetector } from './language.ts';
@@ -81,6 +82,8 @@ interface Loaded {
 export function createInference(deps: InferenceDeps): KomekInference {
   const opts = deps.options ?? {};
   const analyzer = opts.analyzer ?? analyze;
+  // The loaded encoder and the retriever's lexical index share one analysis per question.
+  const answering = recentAnalyses(analyzer);
   const seed = opts.seed ?? 42;
   const log = deps.logger.child({ component: 'inference' });
   const corpus = opts.corpus ?? loadCorpus;
@@ -102,7 +105,7 @@ export function createInference(deps: InferenceDeps): KomekInference {
     stored?: { kbVersion: number; vectors: Awaited<ReturnType<ModelStore['vectors']>> },
   ): Promise<{ retriever: HybridRetriever; close(): Promise<void> }> {
     const background = await backgroundIndex(await corpus(), backgroundServices, embedder);
-    const retriever = createHybridRetriever({ kb: deps.kb, encoder: embedder, analyzer, calibration, logger: log, stored, background, checkEveryMs: opts.checkEveryMs });
+    const retriever = createHybridRetriever({ kb: deps.kb, encoder: embedder, analyzer: answering, calibration, logger: log, stored, background, checkEveryMs: opts.checkEveryMs });
     return {
       retriever,
       async close() {
@@ -116,7 +119,7 @@ export function createInference(deps: InferenceDeps): KomekInference {
     const meta = parseEncoderMeta(model.meta);
     const cal = meta.calibration as unknown as CalibrationMeta | undefined;
     if (!cal?.model) throw new Error(`model ${model.id} has no calibration in its meta`);
-    const encoder = await createOnnxEncoder(model, analyzer, { intraOpNumThreads: opts.intraOpNumThreads });
+    const encoder = await createOnnxEncoder(model, answering, { intraOpNumThreads: opts.intraOpNumThreads });
     try {
       const vectors = await deps.models.vectors(model.id);
       const built = await retrieverFor(trainedEmbedder(encoder), cal.model, cal.backgroundServices ?? [], { kbVersion: model.kbVersion, vectors });

@@ -6,7 +6,7 @@
  * features never seen in training are dropped rather than sent to an untrained row.
  */
 import type { Lang } from '../../core/lang.ts';
-import { bucketOf } from './hash.ts';
+import { bucketOfHash, FNV_OFFSET, fnvAdd } from './hash.ts';
 
 /** What `inference/text`'s `analyze()` returns; the featurizer needs nothing else. */
 export interface Analysis {
@@ -60,12 +60,25 @@ export interface FeatureBatch {
   length: number;
 }
 
-/** Hashes the features of an analysed text, counting repeats. */
+const CODE = { g: 0x67, w: 0x77, b: 0x62, c: 0x63, space: 0x20, lt: 0x3c, gt: 0x3e } as const;
+
+/** FNV-1a state after `text`'s code units, continuing from `h`. */
+function hashText(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = fnvAdd(h, text.charCodeAt(i));
+  return h;
+}
+
+/**
+ * Hashes the features of an analysed text, counting repeats. The features are the strings
+ * `g<n-gram of "<token>">`, `w<stem>`, `b<stem> <next stem>` and `c<concept>`; they are hashed
+ * code unit by code unit as they would be read, without building them (a question has a few
+ * hundred), so the buckets are exactly those of hashing the strings.
+ */
 export function rawFeatures(analysis: Analysis, params: FeaturizerParams): RawFeatures {
   const index = new Map<number, number>();
   const out: RawFeatures = { buckets: [], counts: [], families: [] };
-  const add = (key: string, family: Family): void => {
-    const b = bucketOf(key, params.bits);
+  const add = (h: number, family: Family): void => {
+    const b = bucketOfHash(h, params.bits);
     const at = index.get(b);
     if (at === undefined) {
       index.set(b, out.buckets.length);
@@ -76,20 +89,37 @@ export function rawFeatures(analysis: Analysis, params: FeaturizerParams): RawFe
       out.counts[at]! += 1;
     }
   };
+  const g = fnvAdd(FNV_OFFSET, CODE.g);
+  const marked: number[] = [];
   for (const token of analysis.tokens) {
-    const marked = `<${token}>`;
+    // The code units of `<token>`.
+    marked.length = 0;
+    marked.push(CODE.lt);
+    for (let i = 0; i < token.length; i++) marked.push(token.charCodeAt(i));
+    marked.push(CODE.gt);
     for (let n = params.ngramMin; n <= params.ngramMax; n++) {
-      for (let i = 0; i + n <= marked.length; i++) add(`g${marked.slice(i, i + n)}`, 'ngram');
+      for (let i = 0; i + n <= marked.length; i++) {
+        let h = g;
+        for (let j = i; j < i + n; j++) h = fnvAdd(h, marked[j]!);
+        add(h, 'ngram');
+      }
     }
-    if (marked.length < params.ngramMin) add(`g${marked}`, 'ngram');
+    if (marked.length < params.ngramMin) {
+      let h = g;
+      for (const code of marked) h = fnvAdd(h, code);
+      add(h, 'ngram');
+    }
   }
-  for (const stem of analysis.stems) add(`w${stem}`, 'word');
+  const w = fnvAdd(FNV_OFFSET, CODE.w);
+  for (const stem of analysis.stems) add(hashText(w, stem), 'word');
   if (params.bigrams) {
+    const b = fnvAdd(FNV_OFFSET, CODE.b);
     for (let i = 0; i + 1 < analysis.stems.length; i++) {
-      add(`b${analysis.stems[i]} ${analysis.stems[i + 1]}`, 'word');
+      add(hashText(fnvAdd(hashText(b, analysis.stems[i]!), CODE.space), analysis.stems[i + 1]!), 'word');
     }
   }
-  for (const concept of analysis.concepts) add(`c${concept}`, 'concept');
+  const c = fnvAdd(FNV_OFFSET, CODE.c);
+  for (const concept of analysis.concepts) add(hashText(c, concept), 'concept');
   return out;
 }
 

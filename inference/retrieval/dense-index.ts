@@ -5,6 +5,7 @@
  * answers a Kazakh question).
  */
 import { LANGS, type Lang } from '../../core/lang.ts';
+import { createDotScanner, type DotScanner } from './dot-scan.ts';
 import { createSimilaritySession, type SimilaritySession } from './similarity-session.ts';
 
 export interface IndexedVector {
@@ -30,18 +31,31 @@ export interface DenseIndex {
    * candidates found only lexically get their dense features from the same scan).
    */
   search(query: Float32Array, lang: Lang | undefined, limit: number, include?: readonly string[]): Promise<DenseHit[]>;
+  /**
+   * The best similarity over all texts: `any` of `search(query, undefined, 1)[0]` without the
+   * per-entry pass (-1 when no text scores above -1).
+   */
+  best(query: Float32Array): Promise<number>;
   /** Releases the onnxruntime session of a large index; idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Above this many stored values (texts × dim) the scan runs in onnxruntime; below it a plain
- * loop is faster than a session call. Measured on 10,000 synthetic entries (50,000 texts × 128):
- * 15.6 ms per search with the JavaScript loop, 2.6 ms with onnxruntime (per-entry pass included).
+ * Above this many stored values (texts × dim) the scan runs in onnxruntime; below it the loop of
+ * dot-scan.ts is faster than a session call. Measured on synthetic entries (128 dims, per-entry
+ * pass included): 50,000 texts 2.2 ms per search with onnxruntime, 3.9 ms with the SIMD loop,
+ * 19.8 ms with the JavaScript loop; 8,192 texts (this threshold) 0.57, 0.71 and 3.5 ms.
  */
 export const ONNX_SCAN_MIN_VALUES = 1 << 20;
 
-export async function createDenseIndex(rows: readonly IndexedVector[], dim: number, opts: { onnxMinValues?: number } = {}): Promise<DenseIndex> {
+export interface DenseIndexOptions {
+  /** Stored values (texts × dim) from which the scan runs in onnxruntime (default ONNX_SCAN_MIN_VALUES). */
+  onnxMinValues?: number;
+  /** Below that, use the WebAssembly SIMD scan when available (default true; dot-scan.ts). */
+  simd?: boolean;
+}
+
+export async function createDenseIndex(rows: readonly IndexedVector[], dim: number, opts: DenseIndexOptions = {}): Promise<DenseIndex> {
   const entryIds: string[] = [];
   const entryIndex = new Map<string, number>();
   const matrix = new Float32Array(rows.length * dim);
@@ -59,31 +73,10 @@ export async function createDenseIndex(rows: readonly IndexedVector[], dim: numb
     entryOf[i] = e;
     langOf[i] = LANGS.indexOf(r.lang);
   });
-  const sims = new Float32Array(rows.length);
   const session: SimilaritySession | null =
     rows.length > 0 && rows.length * dim >= (opts.onnxMinValues ?? ONNX_SCAN_MIN_VALUES) ? await createSimilaritySession(matrix, rows.length, dim) : null;
-
-  /** Similarities into the shared `sims` buffer; the caller must use them before any await. */
-  function dots(query: Float32Array): Float32Array {
-    // Four accumulators: independent additions the JIT can pipeline (about 2x over one sum).
-    const tail = dim - (dim % 4);
-    for (let t = 0; t < rows.length; t++) {
-      const base = t * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let d = 0; d < tail; d += 4) {
-        s0 += matrix[base + d]! * query[d]!;
-        s1 += matrix[base + d + 1]! * query[d + 1]!;
-        s2 += matrix[base + d + 2]! * query[d + 2]!;
-        s3 += matrix[base + d + 3]! * query[d + 3]!;
-      }
-      for (let d = tail; d < dim; d++) s0 += matrix[base + d]! * query[d]!;
-      sims[t] = s0 + s1 + s2 + s3;
-    }
-    return sims;
-  }
+  // The scanner reuses its result buffer: a search uses the similarities before any await.
+  const scanner: DotScanner | null = session ? null : createDotScanner(matrix, rows.length, dim, { simd: opts.simd });
 
   /**
    * Per-entry best scores and the top entries, computed synchronously from `s`: concurrent
@@ -126,8 +119,14 @@ export async function createDenseIndex(rows: readonly IndexedVector[], dim: numb
     entryIds,
     textCount: rows.length,
     async search(query, lang, limit, include = []) {
-      if (session) return rank(await session.scores(query), lang, limit, include);
-      return rank(dots(query), lang, limit, include);
+      return rank(session ? await session.scores(query) : scanner!.scan(query), lang, limit, include);
+    },
+    async best(query) {
+      const s = session ? await session.scores(query) : scanner!.scan(query);
+      // Same start and comparison as rank's `any`, so the value (and NaN handling) is the same.
+      let top = -1;
+      for (let t = 0; t < s.length; t++) if (s[t]! > top) top = s[t]!;
+      return top;
     },
     close: async () => {
       await session?.close();

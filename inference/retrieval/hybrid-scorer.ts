@@ -43,7 +43,7 @@ export function createHybridScorer(deps: HybridScorerDeps): CandidateScorer {
       const denseRank = new Map(denseOrder.map((h, i) => [h.faqId, i]));
       const best = denseOrder[0]!.any;
       const second = denseOrder[1]?.any ?? -1;
-      const background = deps.background && deps.background.textCount > 0 ? ((await deps.background.search(query, undefined, 1))[0]?.any ?? 0) : 0;
+      const background = deps.background && deps.background.textCount > 0 ? await deps.background.best(query) : 0;
       return dense.map((h): ScoredCandidate => {
         const others = h.any === best ? second : best;
         const lr = lexRank.get(h.faqId);
