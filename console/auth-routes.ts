@@ -36,18 +36,20 @@ export function mountLogin(app: Hono<ConsoleEnv>, deps: AuthDeps): void {
     if (!parsed.success) return c.json({ error: 'username and password are required', code: 'invalid' }, 400);
     const username = parsed.data.username.trim().toLowerCase();
     const ip = clientAddress(c);
-    const wait = deps.throttle.retryAfterMs(username, ip);
+    // Counted before the password is checked, so parallel guesses all count. A throttle that
+    // cannot reach the database rejects: the request ends in the error boundary's 500 before
+    // any password is checked.
+    const wait = await deps.throttle.attempt(username, ip);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return c.json({ error: 'too many attempts; try again later', code: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) }, 429);
     }
     const account = await deps.accounts.authenticate(username, parsed.data.password);
     if (!account) {
-      deps.throttle.failed(username, ip);
       deps.logger.warn({ username, ip }, 'console login failed');
       return c.json({ error: 'wrong username or password', code: 'unauthenticated' }, 401);
     }
-    deps.throttle.succeeded(username, ip);
+    await deps.throttle.succeeded(username, ip);
     const session = await deps.accounts.openSession(account.id, deps.sessionTtlMs, deps.clock.now());
     deps.guard.setSessionCookie(c, session.token, session.expiresAt);
     await deps.audit.record({ operatorId: account.id, action: 'login', details: { ip } });

@@ -8,6 +8,7 @@ import type { Clock, ConversationEvents, ConversationStore, KnowledgeBase, Logge
 import type { Config } from '../app/config.ts';
 import type { Mount } from '../app/http.ts';
 import type { Db } from '../db/client.ts';
+import { createLoginFailures } from '../db/login-failures.ts';
 import { createOperatorAccounts } from '../db/operator-accounts.ts';
 import { createOperatorAudit } from '../db/operator-audit.ts';
 import { createOperatorCanned } from '../db/operator-canned.ts';
@@ -81,7 +82,7 @@ export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
   });
   const secure = deps.config.http.publicUrl?.startsWith('https:') ?? false;
   const guard = createSessionGuard({ accounts, clock: deps.clock, secure });
-  const throttle = createLoginThrottle(deps.clock, deps.options?.throttle);
+  const throttle = createLoginThrottle(createLoginFailures(deps.db), deps.clock, deps.options?.throttle);
   const sessionTtlMs = deps.options?.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
   const ctx: ConsoleContext = { db: deps.db, kb: deps.kb, accounts, audit, canned, queue, actions, live, clock: deps.clock, logger, onKbChanged: deps.onKbChanged };
   const authDeps = { accounts, audit, throttle, guard, clock: deps.clock, logger, sessionTtlMs };

@@ -1,17 +1,21 @@
 /**
  * Data retention: conversations whose last activity is older than a cut-off are deleted (with
  * their messages, feedback and ratings) or anonymised (texts and platform ids removed, so the
- * statistics survive without personal data). Dedupe marks older than the cut-off go too.
+ * statistics survive without personal data). Dedupe marks and login failures older than the
+ * cut-off go too.
  */
 import { and, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { pruneDeliveryMarks } from './delivery-marks.ts';
-import { conversations, deliveryMarks, messages, seenMessages } from './schema.ts';
+import { pruneLoginFailures } from './login-failures.ts';
+import { conversations, deliveryMarks, loginFailures, messages, seenMessages } from './schema.ts';
 
 export interface RetentionReport {
   conversations: number;
   messages: number;
   dedupeMarks: number;
+  /** Console login failures (username and address pairs); the throttle drops them after a window anyway. */
+  loginFailures: number;
   mode: 'delete' | 'anonymise';
   dryRun: boolean;
 }
@@ -33,11 +37,13 @@ export async function applyRetention(db: Db, opts: { before: Date; mode: 'delete
   }
   const marks = await db.select({ n: sql<number>`count(*)::int` }).from(seenMessages).where(lt(seenMessages.seenAt, opts.before));
   const deliveries = await db.select({ n: sql<number>`count(*)::int` }).from(deliveryMarks).where(lt(deliveryMarks.deliveredAt, opts.before));
+  const failures = await db.select({ n: sql<number>`count(*)::int` }).from(loginFailures).where(lt(loginFailures.firstAt, opts.before));
   const report: RetentionReport = {
     conversations: ids.length,
     messages: messageCount,
     // Dedupe marks (inbound) and delivery marks (outbound) hold chat ids: they go with the rest.
     dedupeMarks: Number(marks[0]?.n ?? 0) + Number(deliveries[0]?.n ?? 0),
+    loginFailures: Number(failures[0]?.n ?? 0),
     mode: opts.mode,
     dryRun: opts.dryRun,
   };
@@ -57,6 +63,7 @@ export async function applyRetention(db: Db, opts: { before: Date; mode: 'delete
     }
     await tx.delete(seenMessages).where(lt(seenMessages.seenAt, opts.before));
     await pruneDeliveryMarks(tx as unknown as Db, opts.before);
+    await pruneLoginFailures(tx as unknown as Db, opts.before);
   });
   return report;
 }

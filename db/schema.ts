@@ -142,6 +142,22 @@ export const deliveryMarks = pgTable(
   (t) => [index('delivery_marks_delivered_idx').on(t.deliveredAt)],
 );
 
+/**
+ * Wrong console passwords per username and address, shared by every console process so the
+ * throttle's allowance does not grow with the number of processes. A row lives one window.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    /** Lower-cased username and peer address (see console/login-throttle.ts). */
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    /** Start of the window, by the console's clock (not the database's). */
+    firstAt: timestamp('first_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_failures_first_at_idx').on(t.firstAt)],
+);
+
 export const feedback = pgTable('feedback', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   conversationId: uuid('conversation_id')

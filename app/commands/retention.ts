@@ -32,7 +32,7 @@ export const retentionCommand: Command = {
     });
     const verb = report.mode === 'delete' ? 'delete' : 'anonymise';
     ctx.stdout.write(
-      `${report.dryRun ? `would ${verb}` : `${verb}d`}: ${report.conversations} conversation(s), ${report.messages} message(s) older than ${days} day(s); ${report.dedupeMarks} dedupe and delivery mark(s) ${report.dryRun ? 'would be ' : ''}removed\n`,
+      `${report.dryRun ? `would ${verb}` : `${verb}d`}: ${report.conversations} conversation(s), ${report.messages} message(s) older than ${days} day(s); ${report.dedupeMarks} dedupe and delivery mark(s) and ${report.loginFailures} login failure record(s) ${report.dryRun ? 'would be ' : ''}removed\n`,
     );
     return 0;
   },

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { createConversationStore } from '../../db/conversation-store.ts';
+import { createLoginFailures } from '../../db/login-failures.ts';
 import { applyRetention } from '../../db/retention.ts';
-import { conversations, messages } from '../../db/schema.ts';
+import { conversations, loginFailures, messages } from '../../db/schema.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 
 for (const [label, open] of await databaseKinds()) {
@@ -40,6 +41,25 @@ for (const [label, open] of await databaseKinds()) {
         assert.deepEqual(left, [waiting]);
         void old2;
         void recent;
+      } finally {
+        await t.drop();
+      }
+    });
+
+    it('removes login failures recorded before the cut-off, counting them in a dry run', async () => {
+      const t = await open();
+      try {
+        const db = t.database.db;
+        const failures = createLoginFailures(db);
+        const at = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000);
+        await failures.record('["old","10.0.0.1"]', at(40), new Date(at(40).getTime() - 15 * 60_000));
+        await failures.record('["recent","10.0.0.1"]', at(0), new Date(at(0).getTime() - 15 * 60_000));
+        const before = at(30);
+        const dry = await applyRetention(db, { before, mode: 'anonymise', dryRun: true });
+        assert.equal(dry.loginFailures, 1);
+        assert.equal((await db.select().from(loginFailures)).length, 2);
+        assert.equal((await applyRetention(db, { before, mode: 'anonymise', dryRun: false })).loginFailures, 1);
+        assert.deepEqual((await db.select({ key: loginFailures.key }).from(loginFailures)).map((r) => r.key), ['["recent","10.0.0.1"]']);
       } finally {
         await t.drop();
       }
