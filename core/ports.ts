@@ -175,6 +175,15 @@ export interface StoredModel {
 export interface ModelStore {
   /** The newest model of `kind`, if any. */
   latest(kind: string): Promise<StoredModel | undefined>;
+  /** Which model `latest` would return, without its bytes: cheap enough to ask every few seconds. */
+  newest(kind: string): Promise<{ id: string; kbVersion: number } | undefined>;
+  /**
+   * Runs `fn` holding the training lock of `kind`, shared by every process on the database, or
+   * answers `{ ran: false }` at once when another holds it: several workers that notice the same
+   * knowledge-base change train once, not once each. The lock goes with its holder's database
+   * connection, so a trainer that crashes does not block the others.
+   */
+  exclusively<T>(kind: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   save(model: Omit<StoredModel, 'id' | 'createdAt'>): Promise<StoredModel>;
   /** Vectors of knowledge-base texts computed by `modelId` (one row per text). */
   vectors(modelId: string): Promise<StoredVector[]>;

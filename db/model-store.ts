@@ -2,7 +2,9 @@
  * Trained encoders and their entry vectors in Postgres. Vectors are stored as float32 bytes: the
  * `vector` extension is not on every Postgres, and workers search them in memory anyway.
  */
+import type { PGlite } from '@electric-sql/pglite';
 import { and, desc, eq } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import type { Lang } from '../core/lang.ts';
 import type { ModelStore, StoredModel } from '../core/ports.ts';
 import type { Db } from './client.ts';
@@ -11,10 +13,46 @@ import { models, modelVectors } from './schema.ts';
 const BATCH = 500;
 
 export function createModelStore(db: Db): ModelStore {
+  // PGlite is one process's own database: a lock within the process is the whole story there.
+  const heldHere = new Set<string>();
+
   return {
     async latest(kind) {
       const rows = await db.select().from(models).where(eq(models.kind, kind)).orderBy(desc(models.createdAt)).limit(1);
       return rows[0] ? toModel(rows[0]) : undefined;
+    },
+
+    async newest(kind) {
+      const rows = await db.select({ id: models.id, kbVersion: models.kbVersion }).from(models).where(eq(models.kind, kind)).orderBy(desc(models.createdAt)).limit(1);
+      return rows[0];
+    },
+
+    async exclusively(kind, fn) {
+      const client = (db as unknown as { $client: Sql | PGlite }).$client;
+      if (!('reserve' in client)) {
+        if (heldHere.has(kind)) return { ran: false };
+        heldHere.add(kind);
+        try {
+          return { ran: true, value: await fn() };
+        } finally {
+          heldHere.delete(kind);
+        }
+      }
+      // A session-level advisory lock on a connection of its own, kept for the whole training:
+      // Postgres releases it when that connection ends, also when this process dies.
+      const conn = await client.reserve();
+      try {
+        const key = `komek:train:${kind}`;
+        const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(hashtext(${key})) as ok`;
+        if (!row?.ok) return { ran: false };
+        try {
+          return { ran: true, value: await fn() };
+        } finally {
+          await conn`select pg_advisory_unlock(hashtext(${key}))`.catch(() => undefined);
+        }
+      } finally {
+        conn.release();
+      }
     },
 
     async save(model) {

@@ -7,7 +7,9 @@
  * worker trains before answering (the demo knowledge base trains in well under a minute). When it
  * is older than the knowledge base, the worker answers with it at once — new and changed entries
  * are embedded by it immediately — and retrains in the background, swapping the new model in
- * when it is saved.
+ * when it is saved. Training takes a lock shared through the database, so of several workers
+ * that notice the same change one trains and the others load its model; every worker looks for
+ * a newer model every `followEveryMs` while it answers.
  */
 import type { Thresholds } from '../core/decide.ts';
 import type { KbEntry } from '../core/kb.ts';
@@ -41,6 +43,14 @@ export interface InferenceOptions {
   seed?: number;
   /** How often retrieval checks the knowledge-base version, ms (default 5000). */
   checkEveryMs?: number;
+  /**
+   * How often answering checks for a newer stored model (trained by another process) or a
+   * knowledge base the model is older than, ms (default 30000). In the background: never delays
+   * an answer.
+   */
+  followEveryMs?: number;
+  /** How often a process waiting for another's training looks for its model, ms (default 2000). */
+  waitPollMs?: number;
   /** Corpus source (default: the project's corpus); tests pass a small one. */
   corpus?: () => Promise<CorpusLike[]>;
   /** Text analyser (default: inference/text's `analyze`). */
@@ -70,11 +80,15 @@ export interface KomekInference {
   train(opts?: { onProgress?: (p: TrainProgress) => void }): Promise<TrainResult>;
   /** Loads the current model (training first when there is none); see the policy above. */
   ensureCurrent(): Promise<void>;
+  /** The stored model in use (none yet, or a pretrained encoder: no id). */
+  current(): { modelId?: string; kbVersion: number } | undefined;
   close(): Promise<void>;
 }
 
 interface Loaded {
   retriever: HybridRetriever;
+  /** The stored model in use; undefined for a pretrained encoder. */
+  modelId?: string;
   modelKbVersion: number;
   close(): Promise<void>;
 }
@@ -91,6 +105,8 @@ export function createInference(deps: InferenceDeps): KomekInference {
   let loading: Promise<void> | null = null;
   let training: Promise<TrainResult> | null = null;
   let closed = false;
+  let followedAt = Date.now();
+  const wakeOnClose = new Set<() => void>();
 
   async function swap(next: Loaded): Promise<void> {
     const previous = loaded;
@@ -124,7 +140,7 @@ export function createInference(deps: InferenceDeps): KomekInference {
       const vectors = await deps.models.vectors(model.id);
       const built = await retrieverFor(trainedEmbedder(encoder), cal.model, cal.backgroundServices ?? [], { kbVersion: model.kbVersion, vectors });
       await built.retriever.refresh();
-      await swap({ retriever: built.retriever, modelKbVersion: model.kbVersion, close: async () => (await built.close(), await encoder.close()) });
+      await swap({ retriever: built.retriever, modelId: model.id, modelKbVersion: model.kbVersion, close: async () => (await built.close(), await encoder.close()) });
       log.info({ modelId: model.id, kbVersion: model.kbVersion }, 'encoder loaded');
     } catch (err) {
       await encoder.close();
@@ -152,30 +168,78 @@ export function createInference(deps: InferenceDeps): KomekInference {
     }
   }
 
+  /**
+   * Trains on the current knowledge base — once across all processes sharing the database. When
+   * another process holds the training lock this one waits for that model and loads it; if the
+   * lock frees up without a model for this version (the trainer died), it trains itself.
+   */
   async function train(trainOpts: { onProgress?: (p: TrainProgress) => void } = {}): Promise<TrainResult> {
     if (opts.modelDir) throw new Error('a pretrained encoder is configured (EMBEDDING_MODEL_DIR): nothing to train');
     training ??= (async () => {
       const started = performance.now();
-      const kbVersion = await deps.kb.version();
-      const entries: KbEntry[] = await deps.kb.list({ enabledOnly: true });
-      const fit = await fitRetrieval(entries, await corpus(), analyzer, {
-        seed,
-        train: opts.train,
-        intraOpNumThreads: opts.intraOpNumThreads,
-        onProgress: trainOpts.onProgress,
-      });
-      trainOpts.onProgress?.({ phase: 'save', done: 0, total: 1 });
-      const saved = await deps.models.save({ kind: MODEL_KIND, kbVersion, onnx: fit.onnx, meta: fit.meta });
-      await deps.models.saveVectors(saved.id, fit.vectors);
-      trainOpts.onProgress?.({ phase: 'save', done: 1, total: 1 });
-      if (!closed) await loadStored(saved);
-      const seconds = (performance.now() - started) / 1000;
-      log.info({ modelId: saved.id, kbVersion, seconds, fit: fit.seconds, entries: entries.length }, 'encoder trained');
-      return { modelId: saved.id, kbVersion, seconds };
+      const version = await deps.kb.version();
+      for (let round = 0; ; round++) {
+        if (closed) throw new Error('inference is closed');
+        const outcome = await deps.models.exclusively(MODEL_KIND, async () => {
+          // Asked for directly and nobody else was at it: train. Otherwise another process may
+          // have finished this very version while this one waited for the lock: use its model.
+          if (round > 0) {
+            const newest = await deps.models.newest(MODEL_KIND);
+            if (newest && newest.kbVersion >= version) return adopt(newest, started);
+          }
+          return trainHere(trainOpts, started);
+        });
+        if (outcome.ran) return outcome.value;
+        if (round === 0) log.info({ kbVersion: version }, 'another process is training the model; waiting for it');
+        const newest = await deps.models.newest(MODEL_KIND);
+        if (newest && newest.kbVersion >= version) return adopt(newest, started);
+        await pause(opts.waitPollMs ?? 2000);
+      }
     })().finally(() => {
       training = null;
     });
     return training;
+  }
+
+  async function trainHere(trainOpts: { onProgress?: (p: TrainProgress) => void }, started: number): Promise<TrainResult> {
+    const kbVersion = await deps.kb.version();
+    const entries: KbEntry[] = await deps.kb.list({ enabledOnly: true });
+    const fit = await fitRetrieval(entries, await corpus(), analyzer, {
+      seed,
+      train: opts.train,
+      intraOpNumThreads: opts.intraOpNumThreads,
+      onProgress: trainOpts.onProgress,
+    });
+    trainOpts.onProgress?.({ phase: 'save', done: 0, total: 1 });
+    const saved = await deps.models.save({ kind: MODEL_KIND, kbVersion, onnx: fit.onnx, meta: fit.meta });
+    await deps.models.saveVectors(saved.id, fit.vectors);
+    trainOpts.onProgress?.({ phase: 'save', done: 1, total: 1 });
+    if (!closed) await loadStored(saved);
+    const seconds = (performance.now() - started) / 1000;
+    log.info({ modelId: saved.id, kbVersion, seconds, fit: fit.seconds, entries: entries.length }, 'encoder trained');
+    return { modelId: saved.id, kbVersion, seconds };
+  }
+
+  /** Switches to a model another process trained (unless it is the one in use). */
+  async function adopt(newest: { id: string; kbVersion: number }, started: number): Promise<TrainResult> {
+    if (loaded?.modelId !== newest.id && !closed) {
+      const model = await deps.models.latest(MODEL_KIND);
+      if (model) await loadStored(model);
+    }
+    return { modelId: newest.id, kbVersion: newest.kbVersion, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** A wait that ends early when inference closes. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakeOnClose.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakeOnClose.add(done);
+    });
   }
 
   async function ensureCurrent(): Promise<void> {
@@ -187,15 +251,19 @@ export function createInference(deps: InferenceDeps): KomekInference {
       }
       const version = await deps.kb.version();
       if (loaded && loaded.modelKbVersion === version) return;
-      const latest = await deps.models.latest(MODEL_KIND);
-      if (!latest) {
+      // Which model is newest, without fetching its bytes: most checks end here.
+      const newest = await deps.models.newest(MODEL_KIND);
+      if (!newest) {
         log.info({ kbVersion: version }, 'no trained encoder yet: training now');
         await train();
         return;
       }
-      if (!loaded || loaded.modelKbVersion !== latest.kbVersion) await loadStored(latest);
-      if (latest.kbVersion !== version && !training) {
-        log.info({ modelKbVersion: latest.kbVersion, kbVersion: version }, 'knowledge base changed since training: retraining in the background');
+      if (loaded?.modelId !== newest.id) {
+        const model = await deps.models.latest(MODEL_KIND);
+        if (model) await loadStored(model);
+      }
+      if (newest.kbVersion !== version && !training) {
+        log.info({ modelKbVersion: newest.kbVersion, kbVersion: version }, 'knowledge base changed since training: retraining in the background');
         train().catch((err: unknown) => log.error({ err }, 'background training failed'));
       }
     })().finally(() => {
@@ -204,9 +272,19 @@ export function createInference(deps: InferenceDeps): KomekInference {
     return loading;
   }
 
+  /** At most every `followEveryMs`, in the background: pick up newer models, retrain when due. */
+  function follow(): void {
+    if (opts.modelDir || closed) return;
+    const at = Date.now();
+    if (at - followedAt < (opts.followEveryMs ?? 30_000)) return;
+    followedAt = at;
+    ensureCurrent().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not check for a newer model'));
+  }
+
   const retriever: Retriever = {
     async retrieve(text, retrieveOpts) {
       if (!loaded) await ensureCurrent();
+      else follow();
       return loaded!.retriever.retrieve(text, retrieveOpts);
     },
   };
@@ -217,9 +295,11 @@ export function createInference(deps: InferenceDeps): KomekInference {
     thresholds: DEFAULT_THRESHOLDS,
     train,
     ensureCurrent,
+    current: () => (loaded ? { modelId: loaded.modelId, kbVersion: loaded.modelKbVersion } : undefined),
     async close() {
       if (closed) return;
       closed = true;
+      for (const wake of wakeOnClose) wake();
       await training?.catch(() => undefined);
       await loaded?.close();
       loaded = null;

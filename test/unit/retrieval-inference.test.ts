@@ -42,14 +42,29 @@ function memoryKb(initial: KbEntry[]): KnowledgeBase & { versionCalls: number } 
   return kb;
 }
 
+/** Models in memory; one store shared by several inference instances stands for one database. */
 function memoryModels(): ModelStore & { saved: StoredModel[]; vectorRows: Map<string, StoredVector[]> } {
   const saved: StoredModel[] = [];
   const vectorRows = new Map<string, StoredVector[]>();
+  const held = new Set<string>();
   return {
     saved,
     vectorRows,
     async latest(kind) {
       return [...saved].reverse().find((m) => m.kind === kind);
+    },
+    async newest(kind) {
+      const m = [...saved].reverse().find((x) => x.kind === kind);
+      return m && { id: m.id, kbVersion: m.kbVersion };
+    },
+    async exclusively(kind, fn) {
+      if (held.has(kind)) return { ran: false };
+      held.add(kind);
+      try {
+        return { ran: true, value: await fn() };
+      } finally {
+        held.delete(kind);
+      }
     },
     async save(m) {
       const model = { ...m, id: `m${saved.length + 1}`, createdAt: new Date() };
@@ -147,4 +162,58 @@ test('ensureCurrent loads a stored model for the current version without trainin
   const got = await second.retriever.retrieve('загранпаспорт', { lang: 'ru' });
   assert.equal(got[0]?.faqId, 'passport');
   await second.close();
+});
+
+test('several workers on one database train once, and each picks up the model another trained', async () => {
+  const kb = memoryKb(ENTRIES);
+  const models = memoryModels();
+  const options = { analyzer: analyze, corpus: async () => CORPUS, train: { corpusEpochs: 5, kbEpochs: 10, dim: 16 }, followEveryMs: 50, waitPollMs: 20 };
+  const workers = [0, 1, 2].map(() => createInference({ kb, models, logger: silent, options }));
+  try {
+    // Three workers start on an empty database at once: one trains, the others wait for its model.
+    await Promise.all(workers.map((w) => w.ensureCurrent()));
+    assert.equal(models.saved.length, 1, 'trained once');
+    assert.deepEqual(new Set(workers.map((w) => w.current()?.modelId)), new Set([models.saved[0]!.id]));
+
+    // The knowledge base changes; all three notice it and retrain at once: still one training.
+    await kb.import([e('dog', 'ru', 'Как зарегистрировать собаку?', ['Регистрация домашнего питомца'], 'Собаку регистрируют в акимате.')]);
+    const results = await Promise.all(workers.map((w) => w.train()));
+    assert.equal(models.saved.length, 2, 'one new model for the new version');
+    assert.deepEqual(new Set(results.map((r) => r.modelId)), new Set([models.saved[1]!.id]));
+    assert.ok(workers.every((w) => w.current()?.modelId === models.saved[1]!.id));
+
+    // One worker retrains on its own (an admin's edit reached its process): the others, while
+    // answering, find the newer model within `followEveryMs` and switch to it in the background.
+    await kb.import([e('cat', 'ru', 'Нужно ли регистрировать кошку?', ['Регистрация кошки'], 'Кошек регистрировать не нужно.')]);
+    await workers[0]!.train();
+    const newest = models.saved[2]!.id;
+    await new Promise((r) => setTimeout(r, 80));
+    for (let i = 0; i < 50 && !workers.slice(1).every((w) => w.current()?.modelId === newest); i++) {
+      await Promise.all(workers.slice(1).map((w) => w.retriever.retrieve('паспорт', { lang: 'ru' })));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    assert.ok(workers.every((w) => w.current()?.modelId === newest), 'every worker answers with the newest model');
+    assert.equal(models.saved.length, 3, 'nobody trained the same version again');
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+  }
+});
+
+test('a worker waiting for another one’s training stops waiting when it is closed', async () => {
+  const kb = memoryKb(ENTRIES);
+  const models = memoryModels();
+  let release!: () => void;
+  const blocked = new Promise<void>((r) => (release = r));
+  // Another process holds the lock and never finishes while this one waits.
+  const busy = models.exclusively('komek-hashed-v1', () => blocked);
+  const waiter = createInference({ kb, models, logger: silent, options: { analyzer: analyze, corpus: async () => CORPUS, waitPollMs: 10_000 } });
+  const training = waiter.train();
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = Date.now();
+  await waiter.close();
+  assert.ok(Date.now() - t0 < 2000, 'close did not wait out the poll interval');
+  await assert.rejects(training, /closed/);
+  release();
+  await busy;
+  assert.equal(models.saved.length, 0);
 });

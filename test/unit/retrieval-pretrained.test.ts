@@ -39,6 +39,8 @@ const kb: KnowledgeBase = {
 };
 const models: ModelStore = {
   latest: async () => undefined,
+  newest: async () => undefined,
+  exclusively: async () => assert.fail('a pretrained encoder is never trained'),
   save: async () => assert.fail('a pretrained encoder is never trained or saved'),
   vectors: async () => [],
   saveVectors: async () => assert.fail('no vectors are saved for a pretrained encoder'),
