@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Logger } from '../core/ports.ts';
+import { createBullmqQueue } from '../queue/bullmq-queue.ts';
 import { closedLoop, type LoadResult } from './e2e.ts';
 
 export interface QueueBaselineOptions {
@@ -61,5 +63,70 @@ export async function runQueueBaseline(opts: QueueBaselineOptions): Promise<Load
     await Promise.all([inbound.obliterate({ force: true }), outbound.obliterate({ force: true })]).catch(() => {});
     await Promise.all([inbound.close(), outbound.close()]);
     for (const c of [connection, inConnection, outConnection]) c.disconnect();
+  }
+}
+
+/**
+ * The same round trips through Kömek's own queue layer (queue/bullmq-queue.ts: each direction
+ * split into partition queues run one job at a time, for per-chat order across processes, with
+ * completed jobs kept for a day), still with no work: what the ordering and durability choices
+ * cost before the pipeline adds anything. Keys are removed afterwards.
+ */
+export async function runPartitionedBaseline(opts: QueueBaselineOptions & { partitions: number }): Promise<LoadResult & { cpuMs: number }> {
+  const prefix = `komek-bench-parts-${randomBytes(4).toString('hex')}`;
+  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const logger = silentLogger();
+  const inbound = createBullmqQueue<{ id: string; key: string }>({ connection, prefix, name: 'inbound', partitions: opts.partitions, logger });
+  const outbound = createBullmqQueue<{ id: string; key: string }>({ connection, prefix, name: 'outbound', partitions: opts.partitions, logger });
+  const waiting = new Map<string, () => void>();
+  const consumers = [
+    inbound.process(async (data) => outbound.add(data, { id: `${data.id}-out`, key: data.key }), { concurrency: opts.concurrency }),
+    outbound.process(
+      async (data) => {
+        waiting.get(data.id)?.();
+        waiting.delete(data.id);
+      },
+      { concurrency: opts.concurrency },
+    ),
+  ];
+  try {
+    // The partition workers start once their global concurrency is set: one warm-up round trip.
+    await new Promise<void>((resolve) => {
+      waiting.set('warm-up', resolve);
+      void inbound.add({ id: 'warm-up', key: 'bench:warm-up' }, { id: 'warm-up', key: 'bench:warm-up' });
+    });
+    const cpuBefore = process.cpuUsage();
+    const result = await closedLoop(opts.chats, opts.perChat, (chat, i) => {
+      const id = `c${chat}-m${i}`;
+      const done = new Promise<void>((resolve) => waiting.set(id, resolve));
+      return inbound.add({ id, key: `telegram:${chat}` }, { id, key: `telegram:${chat}` }).then(() => done);
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...result, cpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    await Promise.all(consumers.map((c) => c.close()));
+    await Promise.all([inbound.close(), outbound.close()]);
+    connection.disconnect();
+    await dropPrefix(opts.redisUrl, prefix);
+  }
+}
+
+function silentLogger(): Logger {
+  const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
+  return logger;
+}
+
+/** Deletes every key under `prefix` (queues of a benchmark run). */
+export async function dropPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { DEFAULT_PARTITIONS } from '../app/runtime.ts';
 import type { AppServices } from '../app/services.ts';
 import {
   answerable,
@@ -30,7 +31,7 @@ import {
   type LoadResult,
   type TelegramLoad,
 } from './e2e.ts';
-import { runQueueBaseline } from './queue-baseline.ts';
+import { dropPrefix, runPartitionedBaseline, runQueueBaseline } from './queue-baseline.ts';
 
 export const SECTIONS = ['encoder', 'e2e'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -102,6 +103,9 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
     const bare = await runQueueBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency });
     out(line('bare BullMQ round trips, same Redis', bare));
     out(`    CPU per message: ${cpuMs(bare.cpuMs / bare.messages)} (driver and both workers, one process)`);
+    const parts = await runPartitionedBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency, partitions: DEFAULT_PARTITIONS });
+    out(line(`Kömek's queue layer alone (${DEFAULT_PARTITIONS} partitions per direction for per-chat order), no work, same Redis`, parts));
+    out(`    CPU per message: ${cpuMs(parts.cpuMs / parts.messages)} (driver and both workers, one process)`);
 
     const many = await withWorkers(emu, services, env, prefixes[1]!, load(200_000), opts.workers);
     out(line(`Kömek, Redis + Postgres, ${opts.workers} × komek worker`, many, 'worker RSS'));
@@ -113,6 +117,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
 
     const ratio = one.perSecond / bare.perSecond;
     out('');
+    out(`Kömek's queue layer alone ÷ bare queue: ${(parts.perSecond / bare.perSecond).toFixed(2)} (what per-chat order and durability cost before any work)`);
     out(`Kömek ${one.perSecond.toFixed(1)} msg/s ÷ bare queue ${bare.perSecond.toFixed(1)} round trips/s`);
     out(`ratio ${ratio.toFixed(2)}`);
     return ratio;
@@ -249,19 +254,5 @@ async function checkServices(opts: BenchOptions): Promise<void> {
     );
   } finally {
     await sql.end({ timeout: 1 });
-  }
-}
-
-async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
