@@ -12,7 +12,11 @@ import type { PipelineResult } from '../../core/pipeline.ts';
 import { createConversationStore } from '../../db/conversation-store.ts';
 import { memoryDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
+import { chromium } from 'playwright-core';
+import { BUSY_TEXT } from '../../bots/web/busy.ts';
 import { sleep, testConfig, until } from './telegram-harness.ts';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const HIGH_WATER = 3;
 
@@ -20,6 +24,7 @@ describe('web chat under backpressure', () => {
   let db: TestDatabase;
   let runtime: Runtime;
   const handled: string[] = [];
+  const handledChats: string[] = [];
 
   before(async () => {
     db = await memoryDatabase();
@@ -28,6 +33,7 @@ describe('web chat under backpressure', () => {
       async handle(msg: InboundMessage): Promise<PipelineResult> {
         await sleep(150);
         handled.push(msg.messageId);
+        handledChats.push(msg.chatId);
         const reply = { channel: msg.channel, chatId: msg.chatId, text: 'Жауап', inReplyTo: msg.messageId, lang: 'kk' as const, traceId: msg.traceId };
         return { action: 'answer', lang: 'kk', replies: [reply] };
       },
@@ -87,5 +93,31 @@ describe('web chat under backpressure', () => {
     await sleep(300);
     assert.deepEqual([...handled].sort(), Array.from({ length: 15 }, (_, i) => `m${i}`).sort(), 'each message handled once');
     assert.ok(peak <= HIGH_WATER + 1, `the inbound queue held ${peak} waiting messages (mark ${HIGH_WATER})`);
+  });
+
+  test('in a browser: the page says politely that it is busy, in the citizen’s language, and sends again until answered', { timeout: 90_000 }, async () => {
+    await until(async () => (await runtime.inbound.depth()) === 0, 20_000, 'the queue drained after the previous test');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const context = await browser.newContext({ locale: 'ru-RU' });
+      const page = await context.newPage();
+      // Fill the queue past its mark from other citizens, then the page's citizen writes.
+      for (let i = 100; i < 108; i++) await post(i);
+      await page.goto(`${runtime.url}/`);
+      await page.fill('#input', 'Как получить справку?');
+      await page.press('#input', 'Enter');
+      await page.waitForFunction((text) => document.querySelector('#status')?.textContent === text, BUSY_TEXT.ru, { timeout: 10_000 });
+      // After Retry-After the page sends the same message again; the queue has drained by then.
+      await page.waitForFunction(() => [...document.querySelectorAll('#log .bot')].some((m) => m.textContent?.includes('Жауап')), undefined, { timeout: 40_000 });
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent === '', undefined, { timeout: 10_000 });
+      const session = await page.evaluate(() => localStorage.getItem('komek.session'));
+      await sleep(500);
+      // The silent greeting of a first visit and the question: each handled once, however often sent.
+      assert.equal(handledChats.filter((c) => c === session).length, 2, `handled for the page: ${handledChats.filter((c) => c === session).length}`);
+      const mine = await page.$$eval('#log .me', (els) => els.map((e) => e.textContent));
+      assert.deepEqual(mine, ['Как получить справку?']);
+    } finally {
+      await browser.close();
+    }
   });
 });
