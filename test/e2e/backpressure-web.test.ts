@@ -108,7 +108,7 @@ describe('web chat under backpressure', () => {
       await page.press('#input', 'Enter');
       await page.waitForFunction((text) => document.querySelector('#status')?.textContent === text, BUSY_TEXT.ru, { timeout: 10_000 });
       // After Retry-After the page sends the same message again; the queue has drained by then.
-      await page.waitForFunction(() => [...document.querySelectorAll('#log .bot')].some((m) => m.textContent?.includes('Жауап')), undefined, { timeout: 40_000 });
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('#log .bot')).some((m) => m.textContent?.includes('Жауап')), undefined, { timeout: 40_000 });
       await page.waitForFunction(() => document.querySelector('#status')?.textContent === '', undefined, { timeout: 10_000 });
       const session = await page.evaluate(() => localStorage.getItem('komek.session'));
       await sleep(500);
