@@ -98,15 +98,25 @@ describe('web chat under backpressure', () => {
   test('in a browser: the page says politely that it is busy, in the citizen’s language, and sends again until answered', { timeout: 90_000 }, async () => {
     await until(async () => (await runtime.inbound.depth()) === 0, 20_000, 'the queue drained after the previous test');
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // Other citizens keep the queue over its mark until the page has been refused.
+    let flooding = true;
+    let refusedOthers = 0;
+    const flood = (async () => {
+      for (let i = 100; flooding; i++) {
+        if ((await post(i)).status === 503) refusedOthers++;
+        await sleep(20);
+      }
+    })();
     try {
       const context = await browser.newContext({ locale: 'ru-RU' });
       const page = await context.newPage();
-      // Fill the queue past its mark from other citizens, then the page's citizen writes.
-      for (let i = 100; i < 108; i++) await post(i);
+      await until(async () => refusedOthers > 0, 10_000, 'the queue over its mark');
       await page.goto(`${runtime.url}/`);
       await page.fill('#input', 'Как получить справку?');
       await page.press('#input', 'Enter');
-      await page.waitForFunction((text) => document.querySelector('#status')?.textContent === text, BUSY_TEXT.ru, { timeout: 10_000 });
+      await page.waitForFunction((text) => document.querySelector('#status')?.textContent === text, BUSY_TEXT.ru, { timeout: 20_000 });
+      flooding = false;
+      await flood;
       // After Retry-After the page sends the same message again; the queue has drained by then.
       await page.waitForFunction(() => Array.from(document.querySelectorAll('#log .bot')).some((m) => m.textContent?.includes('Жауап')), undefined, { timeout: 40_000 });
       await page.waitForFunction(() => document.querySelector('#status')?.textContent === '', undefined, { timeout: 10_000 });
@@ -117,6 +127,8 @@ describe('web chat under backpressure', () => {
       const mine = await page.$$eval('#log .me', (els) => els.map((e) => e.textContent));
       assert.deepEqual(mine, ['Как получить справку?']);
     } finally {
+      flooding = false;
+      await flood;
       await browser.close();
     }
   });
