@@ -15,8 +15,10 @@ export function createConversationStore(db: Db): ConversationStore & {
 } {
   return {
     async intake(m) {
-      const found = await query<ConversationRow>(db, INTAKE, [m.channel, m.chatId, m.messageId, m.userId, m.lang, m.fallbackLang, m.text, m.kind, m.traceId]);
-      return found[0] ? rowToConversation(found[0]) : undefined;
+      const found = await query<typeof conversations.$inferSelect>(db, INTAKE, [m.channel, m.chatId, m.messageId, m.userId, m.lang, m.fallbackLang, m.text, m.kind, m.traceId]);
+      const row = found[0];
+      // Raw results carry timestamps as the driver gives them (drizzle has postgres-js return strings).
+      return row ? toConversation({ ...row, createdAt: toDate(row.createdAt), updatedAt: toDate(row.updatedAt) }) : undefined;
     },
 
     async record(conversationId, patch, replies) {
@@ -98,8 +100,9 @@ export function createConversationStore(db: Db): ConversationStore & {
  * Intake in one statement, hence one commit and one round trip on the hottest path: the dedupe
  * mark gates the rest (a seen delivery inserts nothing), the upsert opens or reopens the
  * conversation and settles its language ($5 when sure, else the conversation's, else $6), the
- * message takes that language. Data-modifying CTEs run atomically; foreign keys are checked at
- * the end of the statement, after the conversation row exists.
+ * message takes that language; the row comes back named as drizzle names it. Data-modifying
+ * CTEs run atomically; foreign keys are checked at the end of the statement, after the
+ * conversation row exists.
  */
 const INTAKE = `with seen as (
     insert into seen_messages (channel, chat_id, message_id) values ($1, $2, $3)
@@ -121,7 +124,9 @@ const INTAKE = `with seen as (
     select id, 'citizen', $7, $8, lang, $3, $9::text from conv
     returning 1
   )
-  select * from conv`;
+  select id, channel, chat_id as "chatId", user_id as "userId", owner, lang, fallback_streak as "fallbackStreak",
+         operator_id as "operatorId", escalated_at as "escalatedAt", created_at as "createdAt", updated_at as "updatedAt"
+  from conv`;
 
 /** The pipeline's state change ($2 owner, $3 fallback streak; null keeps) of conversation $1. */
 const RECORD_UPDATE = `update conversations set
@@ -135,35 +140,6 @@ const RECORD_UPDATE = `update conversations set
 
 const REPLY_COLUMNS = 'conversation_id, author, text, kind, lang, action, faq_id, score, platform_message_id, operator_id, trace_id';
 const REPLY_CASTS = ['::text', '::text', '::text', '::text', '::text', '::text', '::real', '::text', '::uuid', '::text'];
-
-/** A conversations row as raw SQL returns it (snake case; driver-dependent timestamp types). */
-interface ConversationRow {
-  id: string;
-  channel: string;
-  chat_id: string;
-  user_id: string;
-  owner: string;
-  lang: string | null;
-  fallback_streak: number;
-  operator_id: string | null;
-  created_at: unknown;
-  updated_at: unknown;
-}
-
-function rowToConversation(row: ConversationRow): Conversation {
-  return {
-    id: row.id,
-    channel: row.channel as Channel,
-    chatId: row.chat_id,
-    userId: row.user_id,
-    owner: row.owner as Owner,
-    lang: (row.lang as Lang | null) ?? null,
-    fallbackStreak: Number(row.fallback_streak),
-    operatorId: row.operator_id,
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
 
 /** Maps a conversations row to core's type; shared with the operator repositories. */
 export function toConversation(row: typeof conversations.$inferSelect): Conversation {

@@ -23,8 +23,7 @@ import { createOnnxEncoder } from '../encoder/onnx-encoder.ts';
 import { trainedEmbedder } from '../retrieval/embedder.ts';
 import { backgroundIndex, fitRetrieval } from '../retrieval/fit-retrieval.ts';
 import { buildHybridScorer } from '../retrieval/hybrid-retriever.ts';
-import { entryTexts } from '../retrieval/kb-texts.ts';
-import { createLexicalIndex } from '../retrieval/lexical-index.ts';
+import { entryVotes } from '../retrieval/corpus-links.ts';
 import { calibratedRetriever } from '../retrieval/scorer.ts';
 import { DEFAULT_THRESHOLDS } from '../retrieval/thresholds.ts';
 import { analyze } from '../text/index.ts';
@@ -36,18 +35,9 @@ import { formatTable } from './table.ts';
 
 /** Corpus services that the knowledge base covers (see the header for the rule). */
 export function linkedServices(entries: readonly KbEntry[], corpus: readonly CorpusLike[], analyzer: Analyzer): string[] {
-  const index = createLexicalIndex(entryTexts(entries), analyzer);
-  const out: string[] = [];
-  for (const s of corpus) {
-    const texts = [...s.texts.kk, ...s.texts.ru, ...s.texts.en];
-    const votes = new Map<string, number>();
-    for (const t of texts) {
-      const top = index.search(t, 'trigrams', 1)[0]?.faqId;
-      if (top) votes.set(top, (votes.get(top) ?? 0) + 1);
-    }
-    if (Math.max(0, ...votes.values()) * 3 >= texts.length) out.push(s.service);
-  }
-  return out;
+  return entryVotes(entries, corpus, analyzer)
+    .filter(({ texts, votes }) => Math.max(0, ...votes.values()) * 3 >= texts)
+    .map(({ service }) => service);
 }
 
 async function hybridSystem(name: string, entries: KbEntry[], corpus: CorpusLike[], kbEpochs: number | undefined): Promise<{ system: EvalSystem; close: () => Promise<void>; seconds: number }> {

@@ -12,11 +12,9 @@ import type { PipelineResult } from '../../core/pipeline.ts';
 import { createConversationStore } from '../../db/conversation-store.ts';
 import { memoryDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { BUSY_TEXT } from '../../bots/web/busy.ts';
 import { sleep, testConfig, until } from './telegram-harness.ts';
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const HIGH_WATER = 3;
 
@@ -97,7 +95,7 @@ describe('web chat under backpressure', () => {
 
   test('in a browser: the page says politely that it is busy, in the citizen’s language, and sends again until answered', { timeout: 90_000 }, async () => {
     await until(async () => (await runtime.inbound.depth()) === 0, 20_000, 'the queue drained after the previous test');
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     // Other citizens keep the queue over its mark until the page has been refused.
     let flooding = true;
     let refusedOthers = 0;

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { claimFromPage, launchChromium } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../app/http.ts';
 import { t } from '../../core/texts.ts';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { consoleHarness, PASSWORD } from '../integration/console-harness.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Screenshots land here so a person can look at the console after a run. */
 export const SCREENSHOT_DIR = process.env.KOMEK_SCREENSHOT_DIR ?? tmpdir();
 
@@ -23,7 +23,7 @@ for (const [kind, open] of await databaseKinds()) {
       test = await open();
       h = await consoleHarness(test, { pollMs: 300 });
       server = await listen(h.app, 0, '127.0.0.1');
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();
@@ -67,11 +67,7 @@ for (const [kind, open] of await databaseKinds()) {
       await page.click('#claim');
       await page.waitForSelector('#reply:not([disabled])');
 
-      const second = await other.evaluate(async (conversationId) => {
-        const me = await (await fetch('/api/me')).json();
-        const res = await fetch(`/api/conversations/${conversationId}/claim`, { method: 'POST', headers: { 'x-csrf-token': me.csrfToken } });
-        return { status: res.status, body: await res.json() };
-      }, id);
+      const second = await claimFromPage(other, id);
       assert.equal(second.status, 409);
       assert.equal(second.body.error, 'already claimed by another operator');
       await other.locator(`.queue-item[data-id="${id}"][data-owner="operator"]`).waitFor({ timeout: 5000 });

@@ -9,14 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { claimFromPage, launchChromium } from '../helpers/browser.ts';
 import { t } from '../../core/texts.ts';
 import type { KbEntry } from '../../core/kb.ts';
 import { repliesIn } from './telegram-emulator.ts';
 import { demoKb, sleep, until } from './telegram-harness.ts';
 import { PASSWORD, startConsoleTelegramStack, type ConsoleTelegramStack } from './console-telegram-stack.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** A few services in all three languages: enough for retrieval to have to choose. */
 const KB_IDS = ['id-card-get', 'passport-get', 'kindergarten-queue', 'driving-licence-get', 'pension-age', 'traffic-fines', 'childbirth-benefit', 'unemployment-registration'];
 const CHAT = 77_001;
@@ -37,7 +37,7 @@ describe('operator console through Telegram', () => {
         { username: 'daniyar', displayName: 'Данияр' },
       ],
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -103,11 +103,7 @@ describe('operator console through Telegram', () => {
     await item.click();
     await a.click('#claim');
     await a.waitForSelector('#reply:not([disabled])');
-    const second = await b.evaluate(async (conversationId) => {
-      const me = await (await fetch('/api/me')).json();
-      const res = await fetch(`/api/conversations/${conversationId}/claim`, { method: 'POST', headers: { 'x-csrf-token': me.csrfToken } });
-      return { status: res.status, body: await res.json() };
-    }, id);
+    const second = await claimFromPage(b, id);
     assert.equal(second.status, 409);
     assert.equal(second.body.error, 'already claimed by another operator');
     await b.locator(`.queue-item[data-id="${id}"][data-owner="operator"]`).waitFor({ timeout: 5000 });

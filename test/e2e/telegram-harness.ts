@@ -13,7 +13,7 @@ import type { KbEntry } from '../../core/kb.ts';
 import { parseKbJsonl } from '../../core/kb-format.ts';
 import type { Lang } from '../../core/lang.ts';
 import { createPipeline } from '../../core/pipeline.ts';
-import { systemClock } from '../../core/ports.ts';
+import { systemClock, type Logger } from '../../core/ports.ts';
 import { TEXTS, unsupportedKind } from '../../core/texts.ts';
 import { createConversationStore } from '../../db/conversation-store.ts';
 import { createKbRepository } from '../../db/kb-repository.ts';
@@ -36,11 +36,10 @@ export function testConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** The runtime's services over `db`, with the demo knowledge base imported. */
-export async function testServices(db: TestDatabase, config: Config, entries: KbEntry[]): Promise<RuntimeServices> {
+export async function testServices(db: TestDatabase, config: Config, entries: KbEntry[], logger: Logger = recordingLogger()): Promise<RuntimeServices> {
   const kb = createKbRepository(db.database.db);
   await kb.import(entries, { changedBy: 'test' });
   const conversations = createConversationStore(db.database.db);
-  const logger = recordingLogger();
   const pipeline = createPipeline({
     kb,
     retriever: createLexicalRetriever(kb),

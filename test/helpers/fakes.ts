@@ -2,6 +2,7 @@
  * Fakes of core's ports for unit tests: a knowledge base in memory, a scripted retriever, a
  * detector by letters, a fixed clock and a logger that records lines.
  */
+import type { PipelineOptions } from '../../core/pipeline.ts';
 import type { KbEntry, StoredKbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
 import type { Candidate, Clock, KnowledgeBase, LanguageDetector, Logger, Retriever } from '../../core/ports.ts';
@@ -57,4 +58,15 @@ export function recordingLogger(): Logger & { lines: { level: string; obj: objec
     child: (b) => make({ ...bindings, ...b }),
   });
   return Object.assign(make({}), { lines });
+}
+
+/** Pipeline options of the core tests: weekday office hours 09–18 in Almaty, `overrides` on top. */
+export function pipelineOptions(overrides: Partial<PipelineOptions> = {}): PipelineOptions {
+  return {
+    thresholds: { answer: 0.6, clarify: 0.3, margin: 0.1 },
+    maxMessageChars: 2000,
+    escalation: { categories: [], keywords: [] },
+    officeHours: { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], timezone: 'Asia/Almaty' },
+    ...overrides,
+  };
 }

@@ -7,16 +7,11 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
-import { createLexicalRetriever } from '../../app/lexical-retriever.ts';
 import { startRuntime, type Runtime } from '../../app/runtime.ts';
 import type { KbEntry } from '../../core/kb.ts';
-import { createPipeline } from '../../core/pipeline.ts';
-import { systemClock, type Logger } from '../../core/ports.ts';
-import { createConversationStore } from '../../db/conversation-store.ts';
-import { createKbRepository } from '../../db/kb-repository.ts';
+import type { ConversationStore, Logger } from '../../core/ports.ts';
 import { memoryDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { letterDetector } from '../helpers/fakes.ts';
-import { demoKb, sleep, testConfig, until } from '../e2e/telegram-harness.ts';
+import { demoKb, sleep, testConfig, testServices, until } from '../e2e/telegram-harness.ts';
 
 interface Line {
   msg?: string;
@@ -30,7 +25,7 @@ describe('trace ids in the logs', () => {
   let db: TestDatabase;
   let runtime: Runtime;
   let entries: KbEntry[];
-  let conversations: ReturnType<typeof createConversationStore>;
+  let conversations: ConversationStore;
 
   before(async () => {
     const sink = new Writable({
@@ -42,25 +37,9 @@ describe('trace ids in the logs', () => {
     const logger = pino({ level: 'debug' }, sink) as unknown as Logger;
     db = await memoryDatabase();
     entries = await demoKb();
-    const kb = createKbRepository(db.database.db);
-    await kb.import(entries, { changedBy: 'test' });
-    conversations = createConversationStore(db.database.db);
-    const config = testConfig({ LOG_LEVEL: 'debug' });
-    const pipeline = createPipeline({
-      kb,
-      retriever: createLexicalRetriever(kb),
-      detector: letterDetector,
-      conversations,
-      clock: systemClock,
-      logger,
-      options: {
-        thresholds: { answer: 0.6, clarify: 0.35, margin: 0.1 },
-        maxMessageChars: config.maxMessageChars,
-        escalation: { categories: [], keywords: [] },
-        officeHours: { from: '00:00', to: '23:59', days: [1, 2, 3, 4, 5, 6, 7], timezone: 'Asia/Almaty' },
-      },
-    });
-    runtime = await startRuntime({ config, logger, pipeline, conversations, database: db.database }, { role: 'all' });
+    const services = await testServices(db, testConfig({ LOG_LEVEL: 'debug' }), entries, logger);
+    conversations = services.conversations;
+    runtime = await startRuntime(services, { role: 'all' });
   });
 
   after(async () => {

@@ -3,6 +3,7 @@
  * keys by prefix.
  */
 import { Redis } from 'ioredis';
+import { dropPrefix as dropKeys } from '../../bench/queue-baseline.ts';
 
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 
@@ -20,17 +21,7 @@ export async function redisAvailable(url = REDIS_TEST_URL): Promise<boolean> {
   }
 }
 
-/** Deletes every key under `prefix`. */
-export async function dropPrefix(prefix: string, url = REDIS_TEST_URL): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+/** Deletes every key under `prefix` (the benchmark's helper, with the tests' Redis by default). */
+export function dropPrefix(prefix: string, url = REDIS_TEST_URL): Promise<void> {
+  return dropKeys(url, prefix);
 }

@@ -16,7 +16,7 @@ import { createMemoryConversationStore } from '../../core/memory-conversation-st
 import { createPipeline } from '../../core/pipeline.ts';
 import { TEXTS } from '../../core/texts.ts';
 import { createLanguageDetector } from '../../inference/language.ts';
-import { entry, fakeKb, fixedClock, recordingLogger } from '../helpers/fakes.ts';
+import { entry, fakeKb, fixedClock, recordingLogger, pipelineOptions } from '../helpers/fakes.ts';
 
 const HOSTILE: Record<string, string> = {
   empty: '',
@@ -55,12 +55,7 @@ function pipeline() {
     conversations: createMemoryConversationStore(),
     clock: fixedClock('2026-11-30T06:00:00Z'),
     logger: recordingLogger(),
-    options: {
-      thresholds: { answer: 0.6, clarify: 0.3, margin: 0.1 },
-      maxMessageChars: 2000,
-      escalation: { categories: [], keywords: [] },
-      officeHours: { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], timezone: 'Asia/Almaty' },
-    },
+    options: pipelineOptions(),
   });
 }
 

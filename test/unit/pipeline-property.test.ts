@@ -9,7 +9,7 @@ import { LANGS } from '../../core/lang.ts';
 import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
 import { createPipeline } from '../../core/pipeline.ts';
 import { createLanguageDetector } from '../../inference/language.ts';
-import { entry, fakeKb, fixedClock, recordingLogger } from '../helpers/fakes.ts';
+import { entry, fakeKb, fixedClock, recordingLogger, pipelineOptions } from '../helpers/fakes.ts';
 
 const kb = fakeKb([entry('id-card', 'ru', 'Как получить удостоверение?', 'В ЦОН.'), entry('id-card', 'kk', 'Жеке куәлік', 'ХҚКО.')]);
 
@@ -37,12 +37,7 @@ it('answers any text exactly once with a well-formed reply', async () => {
     conversations: createMemoryConversationStore(),
     clock: fixedClock('2026-11-30T06:00:00Z'),
     logger: recordingLogger(),
-    options: {
-      thresholds: { answer: 0.6, clarify: 0.3, margin: 0.1 },
-      maxMessageChars: 2000,
-      escalation: { categories: [], keywords: [] },
-      officeHours: { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], timezone: 'Asia/Almaty' },
-    },
+    options: pipelineOptions(),
   });
   let n = 0;
   await fc.assert(

@@ -3,7 +3,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { encodeButton, type InboundMessage } from '../../core/envelopes.ts';
 import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
 import { createPipeline } from '../../core/pipeline.ts';
-import { entry, fakeKb, fixedClock, letterDetector, recordingLogger, scriptedRetriever } from '../helpers/fakes.ts';
+import { entry, fakeKb, fixedClock, letterDetector, recordingLogger, scriptedRetriever, pipelineOptions } from '../helpers/fakes.ts';
 
 const kb = fakeKb([
   entry('id-card', 'kk', 'Жеке куәлікті қалай алуға болады?', 'ХҚКО-ға барыңыз.'),
@@ -43,12 +43,7 @@ function setup(now = '2026-11-30T06:00:00Z' /* Monday 11:00 in Almaty */) {
     events: { emit: (e) => events.push(e) },
     clock: fixedClock(now),
     logger: recordingLogger(),
-    options: {
-      thresholds: { answer: 0.6, clarify: 0.3, margin: 0.1 },
-      maxMessageChars: 2000,
-      escalation: { categories: ['weapons'], keywords: ['жалоба на судью'] },
-      officeHours: { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], timezone: 'Asia/Almaty' },
-    },
+    options: pipelineOptions({ escalation: { categories: ['weapons'], keywords: ['жалоба на судью'] } }),
   });
   return { pipeline, conversations, events, retriever };
 }
@@ -162,12 +157,7 @@ describe('pipeline rate limit', () => {
       clock,
       logger: recordingLogger(),
       rateLimiter: createMemoryRateLimiter({ limit: 3, clock }),
-      options: {
-        thresholds: { answer: 0.6, clarify: 0.3, margin: 0.1 },
-        maxMessageChars: 2000,
-        escalation: { categories: [], keywords: [] },
-        officeHours: { from: '09:00', to: '18:00', days: [1, 2, 3, 4, 5], timezone: 'Asia/Almaty' },
-      },
+      options: pipelineOptions(),
     });
     const actions: string[] = [];
     for (let i = 0; i < 6; i++) actions.push((await pipeline.handle(msg('удостоверение', { chatId: 'flood' }))).action);
