@@ -23,12 +23,15 @@ describe('web chat under backpressure', () => {
   let runtime: Runtime;
   const handled: string[] = [];
   const handledChats: string[] = [];
+  /** While set, the worker waits on it: the queue then stays as full as the test made it. */
+  let gate: Promise<void> | undefined;
 
   before(async () => {
     db = await memoryDatabase();
     const config = testConfig({ KOMEK_QUEUE_HIGH_WATER: String(HIGH_WATER), KOMEK_WORKER_CONCURRENCY: '1' });
     const pipeline = {
       async handle(msg: InboundMessage): Promise<PipelineResult> {
+        if (gate) await gate;
         await sleep(150);
         handled.push(msg.messageId);
         handledChats.push(msg.chatId);
@@ -96,28 +99,28 @@ describe('web chat under backpressure', () => {
   test('in a browser: the page says politely that it is busy, in the citizen’s language, and sends again until answered', { timeout: 90_000 }, async () => {
     await until(async () => (await runtime.inbound.depth()) === 0, 20_000, 'the queue drained after the previous test');
     const browser = await launchChromium();
-    // Other citizens keep the queue over its mark until the page has been refused: four of them
-    // at once, so that a loaded machine (slower requests) still outpaces the worker.
-    let flooding = true;
-    let refusedOthers = 0;
-    const flood = Promise.all(
-      [0, 1, 2, 3].map(async (lane) => {
-        for (let i = 1000 * (lane + 1); flooding; i++) {
-          if ((await post(i)).status === 503) refusedOthers++;
-          await sleep(10);
-        }
-      }),
-    );
+    // The worker is held and other citizens fill the queue past its mark, so it stays full,
+    // whatever the machine's speed, until the page has been refused.
+    let release!: () => void;
+    gate = new Promise<void>((resolve) => (release = resolve));
     try {
+      // Refusals are judged on a depth reading trusted for 500 ms: posting goes on until one
+      // made after a fresh reading is refused, i.e. the held queue itself is at the mark.
+      const began = Date.now();
+      let refused = false;
+      for (let i = 100; i < 200 && !refused; i++) {
+        refused = (await post(i)).status === 503 && Date.now() - began > 1_000;
+        await sleep(50);
+      }
+      assert.ok(refused, 'the queue over its mark');
       const context = await browser.newContext({ locale: 'ru-RU' });
       const page = await context.newPage();
-      await until(async () => refusedOthers > 0, 10_000, 'the queue over its mark');
       await page.goto(`${runtime.url}/`);
       await page.fill('#input', 'Как получить справку?');
       await page.press('#input', 'Enter');
       await page.waitForFunction((text) => document.querySelector('#status')?.textContent === text, BUSY_TEXT.ru, { timeout: 20_000 });
-      flooding = false;
-      await flood;
+      gate = undefined;
+      release();
       // After Retry-After the page sends the same messages again (the silent greeting of a first
       // visit and the question); the queue has drained by then, and both are answered.
       await page.waitForFunction(() => Array.from(document.querySelectorAll('#log .bot')).filter((m) => m.textContent?.includes('Жауап')).length >= 2, undefined, { timeout: 60_000 });
@@ -129,8 +132,8 @@ describe('web chat under backpressure', () => {
       const mine = await page.$$eval('#log .me', (els) => els.map((e) => e.textContent));
       assert.deepEqual(mine, ['Как получить справку?']);
     } finally {
-      flooding = false;
-      await flood;
+      gate = undefined;
+      release();
       await browser.close();
     }
   });
