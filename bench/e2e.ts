@@ -287,6 +287,8 @@ export interface TelegramLoad {
   /** Chat ids start here; each scenario uses its own so that dedupe never sees old ids. */
   firstChatId: number;
   questions: Record<'kk' | 'ru', string[]>;
+  /** Unmeasured passes of this load before the measured one (bench/run.ts); 0 for none. */
+  warmUp?: number;
 }
 
 /** Runs the closed loop through the emulator while sampling the peak RSS of `pids`. */

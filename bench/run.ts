@@ -48,6 +48,13 @@ export interface BenchOptions {
   workers: number;
   /** KOMEK_WORKER_CONCURRENCY, and the bare workers' concurrency. */
   concurrency: number;
+  /**
+   * Unmeasured passes of the full load before each measured one, in every scenario alike. A
+   * process runs its first few thousand messages markedly slower (the JIT compiles the hot
+   * paths, connections prepare their statements); a service runs for days, so the figures are
+   * the steady state.
+   */
+  warmUp: number;
 }
 
 /** Redis or Postgres is not there: the message says which, where, and how to start it. */
@@ -70,6 +77,7 @@ export async function runBench(opts: BenchOptions): Promise<number | undefined> 
   out('');
   out('== end to end: telegram-test-api → grammY adapter → queue → worker pipeline → reply ==');
   out(`load: ${opts.chats} chats × ${opts.perChat} messages (kk/ru questions of the dev sets), each chat waits for its answer; worker concurrency ${opts.concurrency}; Telegram's send limits off`);
+  out(`each scenario, Kömek and bare alike, first runs ${opts.warmUp} unmeasured pass${opts.warmUp === 1 ? '' : 'es'} of the same load (steady state, not a cold start)`);
   const emu = await startEmulator();
   try {
     return await endToEnd(emu, opts);
@@ -95,15 +103,15 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<number> {
     services = await trainedServices(env, out);
     const questions = await answerable(services, await devQuestions());
     out(`  questions the model answers or clarifies: kk ${questions.kk.length}, ru ${questions.ru.length}`);
-    const load = (firstChatId: number): TelegramLoad => ({ chats: opts.chats, perChat: opts.perChat, firstChatId, questions });
+    const load = (firstChatId: number): TelegramLoad => ({ chats: opts.chats, perChat: opts.perChat, firstChatId, questions, warmUp: opts.warmUp });
 
     const one = await timed(emu, services, load(100_000), 'all');
     out(line('Kömek, Redis + Postgres, 1 process', one, 'process RSS (adapter + worker)'));
 
-    const bare = await runQueueBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency });
+    const bare = await runQueueBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency, warmUp: opts.warmUp });
     out(line('bare BullMQ round trips, same Redis', bare));
     out(`    CPU per message: ${cpuMs(bare.cpuMs / bare.messages)} (driver and both workers, one process)`);
-    const parts = await runPartitionedBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency, partitions: DEFAULT_PARTITIONS });
+    const parts = await runPartitionedBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency, warmUp: opts.warmUp, partitions: DEFAULT_PARTITIONS });
     out(line(`Kömek's queue layer alone (${DEFAULT_PARTITIONS} partitions per direction for per-chat order), no work, same Redis`, parts));
     out(`    CPU per message: ${cpuMs(parts.cpuMs / parts.messages)} (driver and both workers, one process)`);
 
@@ -136,11 +144,13 @@ interface CpuPerMessage {
 
 type Measured = LoadResult & { rssMb: number[]; duplicates: number; stages?: string; cpu: CpuPerMessage };
 
-/** Warm-up (a few chats of their own), then the measured load against a runtime of `role`. */
+/** Warm-up passes (chats of their own), then the measured load against a runtime of `role`. */
 async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, role: 'all' | 'bots', prefix?: string, pids = [process.pid]): Promise<Measured> {
   const runtime = await startBenchRuntime(services, role, prefix);
   try {
-    await driveTelegram(emu, { ...load, chats: Math.min(10, load.chats), perChat: 2, firstChatId: load.firstChatId + 50_000 }, pids);
+    for (let pass = 0; pass < (load.warmUp ?? 1); pass++) {
+      await driveTelegram(emu, { ...load, firstChatId: load.firstChatId + 50_000 + pass * load.chats }, pids);
+    }
     const before = emu.duplicates();
     const stagesBefore = await stageTotals(services);
     // This process runs the adapter (and with role 'all' the worker); `pids` adds the workers.

@@ -11,7 +11,7 @@ import { UsageError } from '../command.ts';
 const SECTIONS = ['encoder', 'e2e'] as const;
 
 const USAGE = `Usage: komek bench [--only encoder|e2e] [--chats N] [--per-chat N] [--workers N]
-                   [--concurrency N] [--redis-url URL] [--postgres-url URL]
+                   [--concurrency N] [--warm-up N] [--redis-url URL] [--postgres-url URL]
 
 Measures Kömek end to end on real Redis and Postgres: citizens in telegram-test-api, the grammY
 adapter, the queue, the worker pipeline with the trained model, the reply. Prints messages/s,
@@ -24,6 +24,8 @@ is \`ratio X.XX\` (Kömek's messages/s ÷ bare round trips/s). Only loopback tra
   --per-chat       questions each asks, one after the other's answer (default 20)
   --workers        komek worker processes in the multi-process run (default 2)
   --concurrency    jobs a worker runs at once (default 8)
+  --warm-up        unmeasured passes of the load before each measured run, in every
+                   scenario alike (default 3): the figures are the steady state
   --redis-url      default redis://127.0.0.1:6379
   --postgres-url   a server where a scratch database may be created and dropped
                    (default postgres://postgres@127.0.0.1:5432/postgres)`;
@@ -48,6 +50,7 @@ export const benchCommand: Command = {
         'per-chat': { type: 'string' },
         workers: { type: 'string' },
         concurrency: { type: 'string' },
+        'warm-up': { type: 'string' },
         'redis-url': { type: 'string' },
         'postgres-url': { type: 'string' },
       },
@@ -66,6 +69,7 @@ export const benchCommand: Command = {
         perChat: count(values['per-chat'], 'per-chat', 20, 1000),
         workers: count(values.workers, 'workers', 2, 32),
         concurrency: count(values.concurrency, 'concurrency', 8, 256),
+        warmUp: count(values['warm-up'], 'warm-up', 3, 20),
         redisUrl: values['redis-url'] ?? 'redis://127.0.0.1:6379',
         postgresUrl: values['postgres-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       });

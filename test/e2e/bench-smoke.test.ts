@@ -22,6 +22,7 @@ test('the benchmark runs every scenario and ends with the ratio', { skip: !ready
     perChat: 2,
     workers: 1,
     concurrency: 4,
+    warmUp: 1,
   });
   const text = lines.join('\n');
   for (const scenario of ['Kömek, Redis + Postgres, 1 process:', 'bare BullMQ round trips, same Redis:', "Kömek's queue layer alone", 'Kömek, Redis + Postgres, 1 × komek worker:', 'Kömek, embedded (PGlite + in-process queue):']) {
