@@ -8,7 +8,7 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 
 /** Kept here (not imported from bench/) so that loading the CLI never loads dev-only packages. */
-const SECTIONS = ['encoder', 'e2e'] as const;
+const SECTIONS = ['e2e', 'encoder'] as const;
 
 const USAGE = `Usage: komek bench [--only encoder|e2e] [--chats N] [--per-chat N] [--workers N]
                    [--concurrency N] [--warm-up N] [--redis-url URL] [--postgres-url URL]
@@ -19,7 +19,7 @@ latency p50/p95/p99 and memory; the same load as bare BullMQ round trips on the 
 embedded default (PGlite, in-process queue); several \`komek worker\` processes. The last line
 is \`ratio X.XX\` (Kömek's messages/s ÷ bare round trips/s). Only loopback traffic.
 
-  --only           run one section (default: encoder, then e2e)
+  --only           run one section (default: e2e, then encoder)
   --chats          citizens asking at once (default 50)
   --per-chat       questions each asks, one after the other's answer (default 20)
   --workers        komek worker processes in the multi-process run (default 2)
