@@ -7,10 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
+import { Bot } from 'grammy';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/ports.ts';
 import { createBullmqQueue } from '../queue/bullmq-queue.ts';
-import { closedLoop, type LoadResult } from './e2e.ts';
+import { closedLoop, driveTelegram, type Emulator, type LoadResult, type TelegramLoad } from './e2e.ts';
 
 export interface QueueBaselineOptions {
   redisUrl: string;
@@ -57,6 +58,62 @@ export async function runQueueBaseline(opts: QueueBaselineOptions): Promise<Load
       return inbound.add('message', { chat }, { ...jobOpts, jobId: id }).then(() => done);
     });
   } finally {
+    await Promise.all([inWorker.close(), outWorker.close()]);
+    await Promise.all([inbound.obliterate({ force: true }), outbound.obliterate({ force: true })]).catch(() => {});
+    await Promise.all([inbound.close(), outbound.close()]);
+    for (const c of [connection, inConnection, outConnection]) c.disconnect();
+  }
+}
+
+/**
+ * The bare round trip with Telegram at both ends and still no work: an echo bot. grammY's long
+ * polling takes citizens' messages from the emulator and adds each as an inbound job; the inbound
+ * worker adds an outbound job; the outbound worker sends a reply with `sendMessage`. This is the
+ * most any pipeline between Telegram and this queue could reach on the machine: what the channel
+ * itself costs, before per-chat order, durability or an answer. Same load as Kömek's runs (its
+ * warm-up passes included); `cpuMs` is this process's CPU time (bot, driver and both workers).
+ */
+export async function runTelegramEchoBaseline(emu: Emulator, redisUrl: string, load: TelegramLoad, concurrency: number): Promise<LoadResult & { cpuMs: number }> {
+  const prefix = `komek-bench-echo-${randomBytes(4).toString('hex')}`;
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const inbound = new Queue('inbound', { connection, prefix });
+  const outbound = new Queue('outbound', { connection, prefix });
+  const inConnection = connection.duplicate();
+  const outConnection = connection.duplicate();
+  const jobOpts = { removeOnComplete: true, removeOnFail: true };
+  type Echo = { chatId: number; messageId: number };
+  const bot = new Bot(emu.token, { client: { apiRoot: emu.apiRoot } });
+  bot.on('message', async (ctx) => {
+    await inbound.add('message', { chatId: ctx.chat.id, messageId: ctx.message.message_id } satisfies Echo, jobOpts);
+  });
+  const inWorker = new Worker<Echo>(
+    'inbound',
+    async function relay(job) {
+      await outbound.add('reply', job.data, jobOpts);
+    },
+    { connection: inConnection, prefix, concurrency },
+  );
+  const outWorker = new Worker<Echo>(
+    'outbound',
+    async function send(job) {
+      await bot.api.sendMessage(job.data.chatId, 'ok', { reply_parameters: { message_id: job.data.messageId } });
+    },
+    { connection: outConnection, prefix, concurrency },
+  );
+  await bot.init();
+  const polling = bot.start({ timeout: 30 });
+  try {
+    await Promise.all([inWorker.waitUntilReady(), outWorker.waitUntilReady()]);
+    for (let pass = 0; pass < (load.warmUp ?? 1); pass++) {
+      await driveTelegram(emu, { ...load, firstChatId: load.firstChatId + 50_000 + pass * load.chats }, []);
+    }
+    const cpuBefore = process.cpuUsage();
+    const result = await driveTelegram(emu, load, []);
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...result, cpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    await bot.stop();
+    await polling;
     await Promise.all([inWorker.close(), outWorker.close()]);
     await Promise.all([inbound.obliterate({ force: true }), outbound.obliterate({ force: true })]).catch(() => {});
     await Promise.all([inbound.close(), outbound.close()]);

@@ -31,7 +31,7 @@ import {
   type LoadResult,
   type TelegramLoad,
 } from './e2e.ts';
-import { dropPrefix, runPartitionedBaseline, runQueueBaseline } from './queue-baseline.ts';
+import { dropPrefix, runPartitionedBaseline, runQueueBaseline, runTelegramEchoBaseline } from './queue-baseline.ts';
 
 export const SECTIONS = ['e2e', 'encoder'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -123,6 +123,9 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
     const parts = await runPartitionedBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency, warmUp: opts.warmUp, partitions: DEFAULT_PARTITIONS });
     out(line(`Kömek's queue layer alone (${DEFAULT_PARTITIONS} partitions per direction for per-chat order), no work, same Redis`, parts));
     out(`    CPU per message: ${cpuMs(parts.cpuMs / parts.messages)} (driver and both workers, one process)`);
+    const echo = await runTelegramEchoBaseline(emu, opts.redisUrl, load(400_000), opts.concurrency);
+    out(line('bare BullMQ with Telegram both ways (grammY long polling → inbound → outbound → sendMessage), no work', echo));
+    out(`    CPU per message: ${cpuMs(echo.cpuMs / echo.messages)} (bot, driver and both workers, one process), emulator not counted`);
 
     const many = await withWorkers(emu, services, env, prefixes[1]!, load(200_000), opts.workers);
     out(line(`Kömek, Redis + Postgres, ${opts.workers} × komek worker`, many, 'worker RSS'));
@@ -137,6 +140,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
       ratio,
       lines: [
         `Kömek's queue layer alone ÷ bare queue: ${(parts.perSecond / bare.perSecond).toFixed(2)} (what per-chat order and durability cost before any work)`,
+        `bare queue with Telegram both ways ÷ bare queue: ${(echo.perSecond / bare.perSecond).toFixed(2)} (the channel alone: the ceiling of any pipeline's ratio here)`,
         `Kömek ${one.perSecond.toFixed(1)} msg/s ÷ bare queue ${bare.perSecond.toFixed(1)} round trips/s`,
         `ratio ${ratio.toFixed(2)}`,
       ],

@@ -25,7 +25,14 @@ test('the benchmark runs every scenario and ends with the ratio', { skip: !ready
     warmUp: 1,
   });
   const text = lines.join('\n');
-  for (const scenario of ['Kömek, Redis + Postgres, 1 process:', 'bare BullMQ round trips, same Redis:', "Kömek's queue layer alone", 'Kömek, Redis + Postgres, 1 × komek worker:', 'Kömek, embedded (PGlite + in-process queue):']) {
+  for (const scenario of [
+    'Kömek, Redis + Postgres, 1 process:',
+    'bare BullMQ round trips, same Redis:',
+    "Kömek's queue layer alone",
+    'bare BullMQ with Telegram both ways',
+    'Kömek, Redis + Postgres, 1 × komek worker:',
+    'Kömek, embedded (PGlite + in-process queue):',
+  ]) {
     const row = lines.find((l) => l.startsWith(scenario));
     assert.ok(row, `${scenario} missing in:\n${text}`);
     assert.match(row, /\(6 in [\d.]+ s\)/, `every message answered: ${row}`);
