@@ -1,7 +1,9 @@
 /**
- * `npm run bench` (`komek bench`): the encoder benchmark (bench/encoder.ts) and the end-to-end
- * Telegram benchmark on real Redis and Postgres, the bare BullMQ round trip on the same Redis,
- * the embedded default (PGlite and the in-process queue) and several `komek worker` processes.
+ * `npm run bench` (`komek bench`): the end-to-end Telegram benchmark on real Redis and Postgres,
+ * the bare BullMQ round trip on the same Redis (alone, through Kömek's queue layer, and as an
+ * echo bot with Telegram at both ends), the embedded default (PGlite and the in-process queue),
+ * several `komek worker` processes, then the encoder benchmark (bench/encoder.ts). Every
+ * scenario gets the same unmeasured warm-up passes first, so the figures are the steady state.
  * Each Kömek run also prints CPU time per message of the Kömek process(es) and, separately, of
  * the emulator's process: steadier than messages/s on a shared machine, and what sizing needs.
  * Kömek's figure includes the load driver, which shares this process (as it does in the bare
