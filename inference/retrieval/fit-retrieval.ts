@@ -110,7 +110,10 @@ export async function calibrateHybrid(
 export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly CorpusLike[], analyzer: Analyzer, opts: FitOptions): Promise<FittedRetrieval> {
   const t0 = performance.now();
   const split = { ...DEFAULT_SPLIT, seed: opts.seed, ...opts.split };
-  const s = makeCalibrationSplit(entries, corpus, split);
+  // The split and the training batches follow the entries' order, so a fixed order makes the
+  // model a function of the knowledge base's content: the same on Postgres whatever its
+  // collation (en_US sorts 'id-card' and 'idcard' unlike C), on PGlite, and from a file.
+  const s = makeCalibrationSplit([...entries].sort(byIdAndLang), corpus, split);
   const kb = kbGroups(entryTexts(s.trainEntries));
   let linked = 0;
   if (opts.linkCorpus ?? false) {
@@ -165,4 +168,10 @@ export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly
   } finally {
     await encoder.close();
   }
+}
+
+/** Code-unit order of id, then language: independent of any database collation. */
+function byIdAndLang(a: KbEntry, b: KbEntry): number {
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0;
 }

@@ -25,3 +25,19 @@ test('training is deterministic for a fixed seed', () => {
   const c = trainModel({ corpus, kb }, analyze, { ...opts, seed: 4 });
   assert.notDeepEqual(Buffer.from(a.onnx), Buffer.from(c.onnx));
 });
+
+test('the fitted model depends on the knowledge base’s content, not on the order its entries arrive in', async () => {
+  // The database returns entries in its collation's order (en_US and C differ on 'id-card' vs
+  // 'idcard'), a file in its own: both must train the same model.
+  const { readDemoKb } = await import('../../app/services.ts');
+  const { loadCorpus } = await import('../../inference/corpus/load-corpus.ts');
+  const { fitRetrieval } = await import('../../inference/retrieval/fit-retrieval.ts');
+  const { analyze: analyzeText } = await import('../../inference/text/index.ts');
+  const entries = (await readDemoKb()).filter((e) => e.lang !== 'en').slice(0, 16);
+  const corpus = (await loadCorpus()).slice(0, 40);
+  const opts = { seed: 7, train: { corpusEpochs: 1, kbEpochs: 3, dim: 16 } };
+  const inOrder = await fitRetrieval(entries, corpus, analyzeText, opts);
+  const reversed = await fitRetrieval([...entries].reverse(), corpus, analyzeText, opts);
+  assert.deepEqual(Buffer.from(reversed.onnx), Buffer.from(inOrder.onnx));
+  assert.deepEqual(reversed.calibration, inOrder.calibration);
+});
