@@ -309,6 +309,16 @@ export async function driveTelegram(emu: Emulator, load: TelegramLoad, pids: num
   }
 }
 
+/**
+ * `load.warmUp` unmeasured passes of the load (default 1), each on chats of its own above the
+ * measured ones, so that dedupe and conversations never meet the measured run's.
+ */
+export async function warmUpTelegram(emu: Emulator, load: TelegramLoad, pids: number[]): Promise<void> {
+  for (let pass = 0; pass < (load.warmUp ?? 1); pass++) {
+    await driveTelegram(emu, { ...load, firstChatId: load.firstChatId + 50_000 + pass * load.chats }, pids);
+  }
+}
+
 /** Resident memory of a process in bytes (Linux /proc; this process through node). */
 export function rssOf(pid: number): number {
   if (pid === process.pid) return process.memoryUsage.rss();

@@ -6,12 +6,12 @@
  * pipeline costs above the queue itself.
  */
 import { randomBytes } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Bot } from 'grammy';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/ports.ts';
 import { createBullmqQueue } from '../queue/bullmq-queue.ts';
-import { closedLoop, driveTelegram, type Emulator, type LoadResult, type TelegramLoad } from './e2e.ts';
+import { closedLoop, driveTelegram, warmUpTelegram, type Emulator, type LoadResult, type TelegramLoad } from './e2e.ts';
 
 export interface QueueBaselineOptions {
   redisUrl: string;
@@ -28,40 +28,19 @@ export interface QueueBaselineOptions {
  * process's CPU time (the driver and both workers) during the round trips.
  */
 export async function runQueueBaseline(opts: QueueBaselineOptions): Promise<LoadResult & { cpuMs: number }> {
-  const prefix = `komek-bench-bare-${randomBytes(4).toString('hex')}`;
-  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
-  const inbound = new Queue('inbound', { connection, prefix });
-  const outbound = new Queue('outbound', { connection, prefix });
-  const inConnection = connection.duplicate();
-  const outConnection = connection.duplicate();
   const waiting = new Map<string, () => void>();
-  const jobOpts = { removeOnComplete: true, removeOnFail: true };
-  const inWorker = new Worker(
-    'inbound',
-    async function relay(job) {
-      await outbound.add('reply', job.data, { ...jobOpts, jobId: job.id });
-    },
-    { connection: inConnection, prefix, concurrency: opts.concurrency },
-  );
-  const outWorker = new Worker(
-    'outbound',
-    async function complete(job) {
-      waiting.get(job.id!)?.();
-      waiting.delete(job.id!);
-    },
-    { connection: outConnection, prefix, concurrency: opts.concurrency },
-  );
+  const relay = bareRelay<{ chat: number }>(opts.redisUrl, 'bare', opts.concurrency, async (job) => {
+    waiting.get(job.id!)?.();
+    waiting.delete(job.id!);
+  });
   try {
-    await Promise.all([inWorker.waitUntilReady(), outWorker.waitUntilReady()]);
+    await relay.ready();
     return await warmThenMeasure(opts, (id, chat) => {
       const done = new Promise<void>((resolve) => waiting.set(id, resolve));
-      return inbound.add('message', { chat }, { ...jobOpts, jobId: id }).then(() => done);
+      return relay.inbound.add('message', { chat }, { ...BARE_JOB, jobId: id }).then(() => done);
     });
   } finally {
-    await Promise.all([inWorker.close(), outWorker.close()]);
-    await Promise.all([inbound.obliterate({ force: true }), outbound.obliterate({ force: true })]).catch(() => {});
-    await Promise.all([inbound.close(), outbound.close()]);
-    for (const c of [connection, inConnection, outConnection]) c.disconnect();
+    await relay.close();
   }
 }
 
@@ -74,51 +53,68 @@ export async function runQueueBaseline(opts: QueueBaselineOptions): Promise<Load
  * warm-up passes included); `cpuMs` is this process's CPU time (bot, driver and both workers).
  */
 export async function runTelegramEchoBaseline(emu: Emulator, redisUrl: string, load: TelegramLoad, concurrency: number): Promise<LoadResult & { cpuMs: number }> {
-  const prefix = `komek-bench-echo-${randomBytes(4).toString('hex')}`;
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const inbound = new Queue('inbound', { connection, prefix });
-  const outbound = new Queue('outbound', { connection, prefix });
-  const inConnection = connection.duplicate();
-  const outConnection = connection.duplicate();
-  const jobOpts = { removeOnComplete: true, removeOnFail: true };
   type Echo = { chatId: number; messageId: number };
   const bot = new Bot(emu.token, { client: { apiRoot: emu.apiRoot } });
-  bot.on('message', async (ctx) => {
-    await inbound.add('message', { chatId: ctx.chat.id, messageId: ctx.message.message_id } satisfies Echo, jobOpts);
+  const relay = bareRelay<Echo>(redisUrl, 'echo', concurrency, async (job) => {
+    await bot.api.sendMessage(job.data.chatId, 'ok', { reply_parameters: { message_id: job.data.messageId } });
   });
-  const inWorker = new Worker<Echo>(
-    'inbound',
-    async function relay(job) {
-      await outbound.add('reply', job.data, jobOpts);
-    },
-    { connection: inConnection, prefix, concurrency },
-  );
-  const outWorker = new Worker<Echo>(
-    'outbound',
-    async function send(job) {
-      await bot.api.sendMessage(job.data.chatId, 'ok', { reply_parameters: { message_id: job.data.messageId } });
-    },
-    { connection: outConnection, prefix, concurrency },
-  );
-  await bot.init();
-  const polling = bot.start({ timeout: 30 });
+  bot.on('message', async (ctx) => {
+    // A custom id, as Kömek's jobs have (BullMQ refuses integer-like custom ids: hence the letters).
+    await relay.inbound.add('message', { chatId: ctx.chat.id, messageId: ctx.message.message_id }, { ...BARE_JOB, jobId: `c${ctx.chat.id}-m${ctx.message.message_id}` });
+  });
+  let polling: Promise<void> | undefined;
   try {
-    await Promise.all([inWorker.waitUntilReady(), outWorker.waitUntilReady()]);
-    for (let pass = 0; pass < (load.warmUp ?? 1); pass++) {
-      await driveTelegram(emu, { ...load, firstChatId: load.firstChatId + 50_000 + pass * load.chats }, []);
-    }
+    await bot.init();
+    polling = bot.start({ timeout: 30 });
+    await relay.ready();
+    await warmUpTelegram(emu, load, []);
     const cpuBefore = process.cpuUsage();
     const result = await driveTelegram(emu, load, []);
     const cpu = process.cpuUsage(cpuBefore);
     return { ...result, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
-    await bot.stop();
-    await polling;
-    await Promise.all([inWorker.close(), outWorker.close()]);
-    await Promise.all([inbound.obliterate({ force: true }), outbound.obliterate({ force: true })]).catch(() => {});
-    await Promise.all([inbound.close(), outbound.close()]);
-    for (const c of [connection, inConnection, outConnection]) c.disconnect();
+    if (polling) {
+      await bot.stop();
+      await polling;
+    }
+    await relay.close();
   }
+}
+
+const BARE_JOB = { removeOnComplete: true, removeOnFail: true };
+
+/**
+ * Two plain BullMQ queues on a prefix of their own: the inbound worker relays each job to the
+ * outbound queue, whose worker runs `complete`. Each worker has its own connection, as BullMQ
+ * wants for its blocking reads; `close()` removes the keys.
+ */
+function bareRelay<T>(redisUrl: string, tag: string, concurrency: number, complete: (job: Job<T>) => Promise<void>) {
+  const prefix = `komek-bench-${tag}-${randomBytes(4).toString('hex')}`;
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const inbound = new Queue('inbound', { connection, prefix });
+  const outbound = new Queue('outbound', { connection, prefix });
+  const workerConnections = [connection.duplicate(), connection.duplicate()] as const;
+  const workers = [
+    new Worker<T>(
+      'inbound',
+      async function relay(job) {
+        // The same id both ways, as Kömek's outbound job is named after its inbound one.
+        await outbound.add('reply', job.data, { ...BARE_JOB, jobId: job.id });
+      },
+      { connection: workerConnections[0], prefix, concurrency },
+    ),
+    new Worker<T>('outbound', complete, { connection: workerConnections[1], prefix, concurrency }),
+  ];
+  return {
+    inbound,
+    ready: () => Promise.all(workers.map((w) => w.waitUntilReady())),
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([inbound.obliterate({ force: true }), outbound.obliterate({ force: true })]).catch(() => {});
+      await Promise.all([inbound.close(), outbound.close()]);
+      for (const c of [connection, ...workerConnections]) c.disconnect();
+    },
+  };
 }
 
 /**

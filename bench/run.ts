@@ -32,6 +32,7 @@ import {
   type Emulator,
   type LoadResult,
   type TelegramLoad,
+  warmUpTelegram,
 } from './e2e.ts';
 import { dropPrefix, runPartitionedBaseline, runQueueBaseline, runTelegramEchoBaseline } from './queue-baseline.ts';
 
@@ -166,9 +167,7 @@ type Measured = LoadResult & { rssMb: number[]; duplicates: number; stages?: str
 async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, role: 'all' | 'bots', prefix?: string, pids = [process.pid]): Promise<Measured> {
   const runtime = await startBenchRuntime(services, role, prefix);
   try {
-    for (let pass = 0; pass < (load.warmUp ?? 1); pass++) {
-      await driveTelegram(emu, { ...load, firstChatId: load.firstChatId + 50_000 + pass * load.chats }, pids);
-    }
+    await warmUpTelegram(emu, load, pids);
     const before = emu.duplicates();
     const stagesBefore = await stageTotals(services);
     // This process runs the adapter (and with role 'all' the worker); `pids` adds the workers.

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readDemoKb } from '../../app/services.ts';
+import { stopProcess } from '../../bench/e2e.ts';
 import type { KbEntry } from '../../core/kb.ts';
 import { createKbRepository } from '../../db/kb-repository.ts';
 import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
@@ -73,15 +74,6 @@ function startTrainer(url: string): Promise<Trainer> {
   }
 }
 
-function stop(t: Trainer): Promise<void> {
-  if (t.child.exitCode !== null || t.child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => t.child.kill('SIGKILL'), 10_000);
-    t.child.once('exit', () => (clearTimeout(timer), resolve()));
-    t.child.kill('SIGTERM');
-  });
-}
-
 const available = await postgresAvailable();
 let db: TestDatabase;
 let trainers: Trainer[] = [];
@@ -95,7 +87,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(trainers.map(stop));
+  await Promise.all(trainers.map((t) => stopProcess(t.child, 10_000)));
   await db?.drop();
 });
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Analysis } from '../../inference/encoder/featurize.ts';
+import { readDemoKb } from '../../app/services.ts';
+import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
 import { trainModel } from '../../inference/encoder/train-model.ts';
+import { fitRetrieval } from '../../inference/retrieval/fit-retrieval.ts';
+import { analyze as analyzeText } from '../../inference/text/index.ts';
 
 function analyze(text: string): Analysis {
   const normalized = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -29,10 +33,6 @@ test('training is deterministic for a fixed seed', () => {
 test('the fitted model depends on the knowledge base’s content, not on the order its entries arrive in', async () => {
   // The database returns entries in its collation's order (en_US and C differ on 'id-card' vs
   // 'idcard'), a file in its own: both must train the same model.
-  const { readDemoKb } = await import('../../app/services.ts');
-  const { loadCorpus } = await import('../../inference/corpus/load-corpus.ts');
-  const { fitRetrieval } = await import('../../inference/retrieval/fit-retrieval.ts');
-  const { analyze: analyzeText } = await import('../../inference/text/index.ts');
   const entries = (await readDemoKb()).filter((e) => e.lang !== 'en').slice(0, 16);
   const corpus = (await loadCorpus()).slice(0, 40);
   const opts = { seed: 7, train: { corpusEpochs: 1, kbEpochs: 3, dim: 16 } };
