@@ -65,8 +65,12 @@ for (const [kind, open] of await databaseKinds()) {
           void holding.catch(() => undefined);
           await new Promise((r) => setTimeout(r, 100));
           assert.deepEqual(await b.exclusively('komek-hashed-v1', async () => 'x'), { ran: false });
-          // What a SIGKILL of the trainer leaves: its sessions end.
-          await admin`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted`;
+          // What a SIGKILL of the trainer leaves: its sessions end. Only this test database's:
+          // other test files running at the same time hold training locks of their own.
+          await admin`
+            select pg_terminate_backend(pid) from pg_locks
+            where locktype = 'advisory' and granted
+              and database = (select oid from pg_database where datname = current_database())`;
           await new Promise((r) => setTimeout(r, 200));
           assert.deepEqual(await b.exclusively('komek-hashed-v1', async () => 'took over'), { ran: true, value: 'took over' });
         } finally {
