@@ -3,6 +3,7 @@
  * need the database open it), prints usage errors politely and exits with a meaningful code.
  */
 import type { Command, CommandContext } from './command.ts';
+import { CalibrationError } from '../inference/retrieval/self-check.ts';
 import { UsageError } from './command.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
 import { buildServices, type AppServices } from './services.ts';
@@ -71,6 +72,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (err instanceof ConfigError) {
       process.stderr.write(`komek: ${err.message}\n`);
       return 78;
+    }
+    if (err instanceof CalibrationError) {
+      // Nothing was stored: the model in use (if any) stays, and the administrator is told why.
+      process.stderr.write(`komek ${name}: training failed, no model was stored: ${err.message}\n`);
+      return 1;
     }
     process.stderr.write(`komek ${name}: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

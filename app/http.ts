@@ -12,8 +12,11 @@ export type Mount = (app: Hono) => void;
 
 export interface HttpDeps {
   logger: Logger;
-  /** Resolves when the service can take traffic (database reachable). */
-  ready: () => Promise<void>;
+  /**
+   * Resolves when the service can take traffic (database reachable), optionally with details
+   * shown beside the status (the model in use and its self-check).
+   */
+  ready: () => Promise<void | Record<string, unknown>>;
   mounts?: Mount[];
 }
 
@@ -27,8 +30,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     try {
-      await deps.ready();
-      return c.json({ status: 'ready' });
+      const details = await deps.ready();
+      return c.json({ status: 'ready', ...(details ?? {}) });
     } catch {
       return c.json({ status: 'not ready' }, 503);
     }

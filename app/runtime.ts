@@ -117,8 +117,8 @@ export function createQueues(config: Config, logger: Logger, opts: Pick<RuntimeO
 
 /** What the runtime needs of the application services (tests build just these). */
 export type RuntimeServices = Pick<AppServices, 'config' | 'logger' | 'pipeline' | 'conversations' | 'database'> &
-  /** When given, the queue depth gauge and the outbound outcome counter are kept. */
-  Partial<Pick<AppServices, 'metrics'>>;
+  /** When given, the queue depth gauge and the outbound outcome counter are kept; `/ready` names the model. */
+  Partial<Pick<AppServices, 'metrics' | 'inference'>>;
 
 /** Starts the pieces of `opts.role`; resolves once intake is open. */
 export async function startRuntime(services: RuntimeServices, opts: RuntimeOptions): Promise<Runtime> {
@@ -167,6 +167,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
       ready: async () => {
         await services.database.ping();
         if (queues.redis) await queues.redis.ping();
+        return services.inference ? { model: modelStatus(services.inference) } : undefined;
       },
       // Channels first: the web chat owns `/`.
       mounts: [web.mount, ...(telegram ? [telegram.mount] : []), ...(opts.mounts ?? [])],
@@ -369,4 +370,17 @@ async function createWhatsApp(services: AppServices): Promise<ChannelAdapter> {
     logger: services.logger,
     sessionHint: '`komek whatsapp logout`',
   });
+}
+
+/** What `/ready` says of the model: which one answers, and how well it knows the knowledge base. */
+function modelStatus(inference: AppServices['inference']): Record<string, unknown> {
+  const current = inference.current?.();
+  if (!current) return { status: 'loading' };
+  const check = current.selfCheck;
+  return {
+    id: current.modelId ?? null,
+    kbVersion: current.kbVersion,
+    status: check?.status ?? 'unknown',
+    selfCheck: check ? { message: check.message, heldOutTop1: check.hybrid.top1, answeredRight: check.hybrid.answeredRight, answeredWrong: check.hybrid.answeredWrong } : null,
+  };
 }

@@ -16,7 +16,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { createConversationStore } from '../db/conversation-store.ts';
 import { createKbRepository } from '../db/kb-repository.ts';
 import { createModelStore } from '../db/model-store.ts';
-import { createInference } from '../inference/index.ts';
+import { createInference, type SelfCheck } from '../inference/index.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -33,7 +33,9 @@ export interface Inference {
   /** Makes sure the model matches the current knowledge-base version (trains if needed). */
   ensureCurrent(): Promise<void>;
   /** Trains the encoder on the current knowledge base; absent when no trainable encoder is used. */
-  train?(opts?: { onProgress?: (p: { phase: string; done: number; total: number }) => void }): Promise<{ seconds: number }>;
+  train?(opts?: { onProgress?: (p: { phase: string; done: number; total: number }) => void }): Promise<{ seconds: number; selfCheck?: SelfCheck }>;
+  /** The model in use and how well it knows the knowledge base; undefined before the first load. */
+  current?(): { modelId?: string; kbVersion: number; selfCheck?: SelfCheck } | undefined;
   close(): Promise<void>;
 }
 

@@ -20,9 +20,16 @@ const PATTERNS: RegExp[] = [
   /адам(мен|га|ға)\s+(\S+\s+)?(сөйлес|сойлес|байланыс|жаз|қос|кос)/u,
   /адам\s+(керек|кажет|қажет|шақыр|шакыр)/u,
   /(қызметкер|кызметкер|кеңесші|кенесши)(мен|ге)\s+(\S+\s+)?(сөйлес|сойлес|байланыс|қос|кос)/u,
+  // "маған маман керек", "консультант керек": a person named, then "needed"
+  /(маман|консультант|оператор|кеңесші|кенесши)\p{L}*\s+(керек|кажет|қажет)/u,
+  /адам\s+(сөйлес|сойлес)/u,
+  /(бот|робот)\s+(емес|емеспін)/u,
   // Latin-script Kazakh and transliterated Russian
-  /(^|\s)operator(ga|men|ğa|ge|a|u|om)?(\s|$)/u,
-  /(^|\s)maman(men|ga|ğa)(\s|$)/u,
+  /(^|\s)operator(ga|gha|men|ğa|ǵa|ge|a|u|om)?\p{L}*?(\s|$)/u,
+  /(^|\s)maman(men|ga|gha|ğa|ǵa|qa)\p{L}*(\s|$)/u,
+  /(^|\s)(maman|konsultant)\p{L}*\s+(kerek|qajet|kazhet|kajet)/u,
+  /adam\s+(soile|söile|sóile)/u,
+  /(bot|robot)\s+emes/u,
   /(tiri|tırı)\s+adam/u,
   /adam(men|ga|ğa)\s+(\S+\s+)?(soile|söile|sóile|baila|jaz|zhaz)/u,
   /zhivo[yi]\s+chelovek/u,

@@ -29,6 +29,7 @@ import { createHybridRetriever, type HybridRetriever } from './retrieval/hybrid-
 import { DEFAULT_SPLIT, makeCalibrationSplit } from './retrieval/calibration-split.ts';
 import type { LogisticModel } from './retrieval/logistic.ts';
 import { DEFAULT_THRESHOLDS } from './retrieval/thresholds.ts';
+import type { SelfCheck } from './retrieval/self-check.ts';
 import { analyze } from './text/index.ts';
 
 export { DEFAULT_THRESHOLDS } from './retrieval/thresholds.ts';
@@ -70,7 +71,11 @@ export interface TrainResult {
   modelId: string;
   kbVersion: number;
   seconds: number;
+  /** How well the model knows the knowledge base (absent when another process trained it on an older meta). */
+  selfCheck?: SelfCheck;
 }
+export type { SelfCheck } from './retrieval/self-check.ts';
+export { CalibrationError } from './retrieval/self-check.ts';
 
 export interface KomekInference {
   retriever: Retriever;
@@ -80,13 +85,17 @@ export interface KomekInference {
   train(opts?: { onProgress?: (p: TrainProgress) => void }): Promise<TrainResult>;
   /** Loads the current model (training first when there is none); see the policy above. */
   ensureCurrent(): Promise<void>;
-  /** The stored model in use (none yet, or a pretrained encoder: no id). */
-  current(): { modelId?: string; kbVersion: number } | undefined;
+  /** The stored model in use (none yet, or a pretrained encoder: no id), with its self-check. */
+  current(): { modelId?: string; kbVersion: number; thresholds: Thresholds; selfCheck?: SelfCheck } | undefined;
   close(): Promise<void>;
 }
 
 interface Loaded {
   retriever: HybridRetriever;
+  /** Thresholds the model's calibration chose for its knowledge base. */
+  thresholds: Thresholds;
+  /** The model's self-check (none for a pretrained encoder's older meta). */
+  selfCheck?: SelfCheck;
   /** The stored model in use; undefined for a pretrained encoder. */
   modelId?: string;
   modelKbVersion: number;
@@ -140,8 +149,11 @@ export function createInference(deps: InferenceDeps): KomekInference {
       const vectors = await deps.models.vectors(model.id);
       const built = await retrieverFor(trainedEmbedder(encoder), cal.model, cal.backgroundServices ?? [], { kbVersion: model.kbVersion, vectors });
       await built.retriever.refresh();
-      await swap({ retriever: built.retriever, modelId: model.id, modelKbVersion: model.kbVersion, close: async () => (await built.close(), await encoder.close()) });
-      log.info({ modelId: model.id, kbVersion: model.kbVersion }, 'encoder loaded');
+      // Models stored before thresholds were chosen per knowledge base keep the old constants.
+      const thresholds = cal.thresholds ?? DEFAULT_THRESHOLDS;
+      await swap({ retriever: built.retriever, modelId: model.id, modelKbVersion: model.kbVersion, thresholds, selfCheck: cal.selfCheck, close: async () => (await built.close(), await encoder.close()) });
+      log.info({ modelId: model.id, kbVersion: model.kbVersion, thresholds }, 'encoder loaded');
+      if (cal.selfCheck?.status === 'weak') log.warn({ modelId: model.id, selfCheck: cal.selfCheck.message }, 'the model knows this knowledge base poorly');
     } catch (err) {
       await encoder.close();
       throw err;
@@ -157,11 +169,11 @@ export function createInference(deps: InferenceDeps): KomekInference {
       // No training: the split only decides which corpus services play the unknown while calibrating.
       const all = await corpus();
       const split = makeCalibrationSplit(entries, all, { ...DEFAULT_SPLIT, seed });
-      const cal = await calibrateHybrid(split, all, embedder, analyzer);
+      const cal = await calibrateHybrid(split, all, embedder, analyzer, seed);
       const built = await retrieverFor(embedder, cal.model, cal.backgroundServices);
       await built.retriever.refresh();
-      await swap({ retriever: built.retriever, modelKbVersion: kbVersion, close: async () => (await built.close(), await encoder.close()) });
-      log.info({ dir, kbVersion }, 'pretrained encoder loaded');
+      await swap({ retriever: built.retriever, modelKbVersion: kbVersion, thresholds: cal.thresholds, selfCheck: cal.selfCheck, close: async () => (await built.close(), await encoder.close()) });
+      log.info({ dir, kbVersion, thresholds: cal.thresholds, selfCheck: cal.selfCheck.message }, 'pretrained encoder loaded');
     } catch (err) {
       await encoder.close();
       throw err;
@@ -216,8 +228,8 @@ export function createInference(deps: InferenceDeps): KomekInference {
     trainOpts.onProgress?.({ phase: 'save', done: 1, total: 1 });
     if (!closed) await loadStored(saved);
     const seconds = (performance.now() - started) / 1000;
-    log.info({ modelId: saved.id, kbVersion, seconds, fit: fit.seconds, entries: entries.length }, 'encoder trained');
-    return { modelId: saved.id, kbVersion, seconds };
+    log.info({ modelId: saved.id, kbVersion, seconds, fit: fit.seconds, entries: entries.length, thresholds: fit.calibration.thresholds, selfCheck: fit.calibration.selfCheck.message }, 'encoder trained');
+    return { modelId: saved.id, kbVersion, seconds, selfCheck: fit.calibration.selfCheck };
   }
 
   /** Switches to a model another process trained (unless it is the one in use). */
@@ -226,7 +238,7 @@ export function createInference(deps: InferenceDeps): KomekInference {
       const model = await deps.models.latest(MODEL_KIND);
       if (model) await loadStored(model);
     }
-    return { modelId: newest.id, kbVersion: newest.kbVersion, seconds: (performance.now() - started) / 1000 };
+    return { modelId: newest.id, kbVersion: newest.kbVersion, seconds: (performance.now() - started) / 1000, selfCheck: loaded?.modelId === newest.id ? loaded.selfCheck : undefined };
   }
 
   /** A wait that ends early when inference closes. */
@@ -281,6 +293,20 @@ export function createInference(deps: InferenceDeps): KomekInference {
     ensureCurrent().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not check for a newer model'));
   }
 
+  // A live view: the pipeline reads the thresholds at every decision, so a new model's own
+  // thresholds apply from the moment it is swapped in.
+  const thresholds: Thresholds = {
+    get answer() {
+      return (loaded?.thresholds ?? DEFAULT_THRESHOLDS).answer;
+    },
+    get clarify() {
+      return (loaded?.thresholds ?? DEFAULT_THRESHOLDS).clarify;
+    },
+    get margin() {
+      return (loaded?.thresholds ?? DEFAULT_THRESHOLDS).margin;
+    },
+  };
+
   const retriever: Retriever = {
     async retrieve(text, retrieveOpts) {
       if (!loaded) await ensureCurrent();
@@ -292,10 +318,10 @@ export function createInference(deps: InferenceDeps): KomekInference {
   return {
     retriever,
     detector: createLanguageDetector(),
-    thresholds: DEFAULT_THRESHOLDS,
+    thresholds,
     train,
     ensureCurrent,
-    current: () => (loaded ? { modelId: loaded.modelId, kbVersion: loaded.modelKbVersion } : undefined),
+    current: () => (loaded ? { modelId: loaded.modelId, kbVersion: loaded.modelKbVersion, thresholds: loaded.thresholds, selfCheck: loaded.selfCheck } : undefined),
     async close() {
       if (closed) return;
       closed = true;

@@ -3,19 +3,26 @@
  * baselines in one run and prints, per language and overall, top-1, recall@3, MRR, answers
  * given right and wrong, out-of-scope questions not answered and escalations.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeProblems, parseKbJsonl } from '../../core/kb-format.ts';
+import { describeSelfCheck } from '../../inference/retrieval/self-check.ts';
+import { createProgress } from '../progress.ts';
+import { buildServices, type AppServices } from '../services.ts';
 import { decide } from '../../core/decide.ts';
 import { detectPersonRequest } from '../../core/person-request.ts';
 import { detectSmallTalk } from '../../core/small-talk.ts';
 import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
 import { MODEL_KIND, parseEncoderMeta } from '../../inference/encoder/meta.ts';
 import { lexicalBaselines } from '../../inference/eval/baselines.ts';
-import { parseEvalJsonl } from '../../inference/eval/dataset.ts';
+import { parseEvalJsonl, type EvalQuestion } from '../../inference/eval/dataset.ts';
 import { evaluateSystems, type EvalSystem } from '../../inference/eval/run-eval.ts';
 import { formatTable } from '../../inference/eval/table.ts';
 import type { CalibrationMeta } from '../../inference/retrieval/fit-retrieval.ts';
 import { analyze } from '../../inference/text/index.ts';
-import type { Command } from '../command.ts';
+import type { Command, CommandContext } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { createLexicalRetriever } from '../lexical-retriever.ts';
 
@@ -23,7 +30,7 @@ export const evalCommand: Command = {
   name: 'eval',
   summary: 'measure retrieval and decisions on labelled questions (hybrid vs lexical)',
   usage: [
-    'Usage: komek eval FILE... [--json] [--detect-language]',
+    'Usage: komek eval FILE... [--kb KB_FILE] [--json] [--detect-language]',
     '',
     'FILE is JSON Lines: {"text", "lang", "expect": "answer"|"no-answer"|"escalate", "faq_id"}.',
     'Prints per language and overall, for the hybrid retriever and lexical-only retrieval',
@@ -31,20 +38,61 @@ export const evalCommand: Command = {
     'top-1, recall@3 and MRR on answerable questions; answered right/wrong after the decision;',
     'out-of-scope questions not answered; requests for a person escalated (and false escalations).',
     '',
+    '  --kb KB_FILE        import KB_FILE (JSON Lines) into a throw-away database, train on it',
+    '                      (printing its self-check) and evaluate against it instead of the',
+    '                      configured knowledge base, which is never touched',
     '  --json              machine-readable output',
     '  --detect-language   retrieve in the detected language instead of the labelled one',
   ].join('\n'),
   async run(ctx) {
-    const json = ctx.argv.includes('--json');
-    const detect = ctx.argv.includes('--detect-language');
-    const files = ctx.argv.filter((a) => !a.startsWith('--'));
-    const unknown = ctx.argv.find((a) => a.startsWith('--') && a !== '--json' && a !== '--detect-language');
-    if (unknown) throw new UsageError(`unknown option ${unknown}`);
+    const { values, positionals: files } = parseArgs({
+      args: ctx.argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, 'detect-language': { type: 'boolean' }, kb: { type: 'string' } },
+    });
+    const json = values.json ?? false;
+    const detect = values['detect-language'] ?? false;
     if (files.length === 0) throw new UsageError('give at least one FILE');
     // Several files are one set (e.g. the two halves of the development set).
-    const questions = [];
+    const questions: EvalQuestion[] = [];
     for (const file of files) questions.push(...parseEvalJsonl(await readFile(file, 'utf8'), file));
-    const services = await ctx.services();
+    if (values.kb) return withThrowawayKb(ctx, values.kb, (services) => evaluate(ctx, services, questions, { json, detect }));
+    return evaluate(ctx, await ctx.services(), questions, { json, detect });
+  },
+};
+
+/**
+ * Imports a knowledge-base file into a database of its own in a temporary folder, trains on it
+ * exactly as a deployment would (printing the self-check), runs `body`, and removes everything.
+ * The configured database is never touched.
+ */
+async function withThrowawayKb(ctx: CommandContext, file: string, body: (services: AppServices) => Promise<number>): Promise<number> {
+  const parsed = parseKbJsonl(await readFile(file, 'utf8'));
+  if (parsed.problems.length > 0) {
+    ctx.stderr.write(`${file}: ${parsed.problems.length} problem(s):\n${describeProblems(parsed.problems)}\n`);
+    return 1;
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'komek-eval-'));
+  const config = ctx.config();
+  let services: AppServices | undefined;
+  try {
+    services = await buildServices({ ...config, database: { kind: 'pglite', dataDir: dir }, dataDir: dir, demoKb: false, redisUrl: undefined }, { noDemo: true });
+    await services.kb.importWithProgress(parsed.entries, { changedBy: 'eval' });
+    if (services.inference.train) {
+      const progress = createProgress(ctx.stderr, 'training');
+      const result = await services.inference.train({ onProgress: (p) => progress.update(p.done, p.total, p.phase) });
+      ctx.stderr.write(`${file}: ${new Set(parsed.entries.map((e) => e.id)).size} entries, trained in ${result.seconds.toFixed(1)} s\n`);
+      if (result.selfCheck) ctx.stderr.write(`${describeSelfCheck(result.selfCheck)}\n\n`);
+    }
+    return await body(services);
+  } finally {
+    await services?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function evaluate(ctx: CommandContext, services: AppServices, questions: EvalQuestion[], opts: { json: boolean; detect: boolean }): Promise<number> {
+    const { json, detect } = opts;
     const { inference, kb, models } = services;
     await inference.ensureCurrent();
     const entries = await kb.list({ enabledOnly: true });
@@ -53,7 +101,7 @@ export const evalCommand: Command = {
     const systems: EvalSystem[] = [
       { name: 'hybrid', retriever: inference.retriever, thresholds: inference.thresholds },
       { name: 'pg-lexical', retriever: createLexicalRetriever(kb), thresholds: inference.thresholds },
-      ...(await lexicalBaselines(entries, await loadCorpus(), analyze, inference.thresholds, calibration ?? {})),
+      ...(await lexicalBaselines(entries, await loadCorpus(), analyze, calibration ?? {})),
     ];
     const results = await evaluateSystems(questions, systems, {
       detectPersonRequest,
@@ -68,5 +116,4 @@ export const evalCommand: Command = {
       ctx.stdout.write(results.map((r) => `${r.name}: ${r.meanMs.toFixed(2)} ms per retrieval`).join('\n') + '\n');
     }
     return 0;
-  },
-};
+}

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { describeProblems, formatKbLine, parseKbCsv, parseKbJsonl } from '../../core/kb-format.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { describeSelfCheck } from '../../inference/retrieval/self-check.ts';
 import { createProgress } from '../progress.ts';
 
 const USAGE = `Usage:
@@ -68,6 +69,7 @@ async function importKb(ctx: CommandContext, argv: string[]): Promise<number> {
     const training = createProgress(ctx.stderr, 'training');
     const result = await services.inference.train({ onProgress: (p) => training.update(p.done, p.total, p.phase) });
     ctx.stdout.write(`model retrained in ${result.seconds.toFixed(1)} s\n`);
+    if (result.selfCheck) ctx.stdout.write(`${describeSelfCheck(result.selfCheck)}\n`);
   }
   return 0;
 }

@@ -4,6 +4,7 @@
  */
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { describeSelfCheck } from '../../inference/retrieval/self-check.ts';
 import { createProgress } from '../progress.ts';
 
 export const trainCommand: Command = {
@@ -24,6 +25,7 @@ export const trainCommand: Command = {
     const result = await services.inference.train({ onProgress: (p) => progress.update(p.done, p.total, p.phase) });
     const extra = 'modelId' in result ? ` model ${String((result as { modelId: unknown }).modelId)} for knowledge-base version ${String((result as { kbVersion?: unknown }).kbVersion)}` : '';
     ctx.stdout.write(`trained${extra} in ${result.seconds.toFixed(1)} s\n`);
+    if (result.selfCheck) ctx.stdout.write(`${describeSelfCheck(result.selfCheck)}\n`);
     return 0;
   },
 };

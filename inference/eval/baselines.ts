@@ -1,13 +1,14 @@
 /**
  * The in-memory lexical baselines `komek eval` prints beside the hybrid retriever: BM25 over
- * words and over character trigrams. Each gets its confidence calibrated on the same split the
- * hybrid model was calibrated on, so "out of scope not answered" compares like with like.
+ * words and over character trigrams. Each gets its confidence calibrated, and its thresholds
+ * chosen, on the same split the hybrid model was calibrated on and by the same procedure, so
+ * "out of scope not answered" and "answered right" compare like with like.
  */
-import type { Thresholds } from '../../core/decide.ts';
 import type { KbEntry } from '../../core/kb.ts';
 import type { Analyzer } from '../encoder/featurize.ts';
 import type { CorpusLike } from '../encoder/training-data.ts';
 import { DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type SplitOptions } from '../retrieval/calibration-split.ts';
+import { chooseThresholds } from '../retrieval/choose-thresholds.ts';
 import { fitCalibrator, scoreQueries } from '../retrieval/fit-calibrator.ts';
 import { entryTexts } from '../retrieval/kb-texts.ts';
 import { createLexicalIndex } from '../retrieval/lexical-index.ts';
@@ -19,10 +20,10 @@ export async function lexicalBaselines(
   entries: readonly KbEntry[],
   corpus: readonly CorpusLike[],
   analyzer: Analyzer,
-  thresholds: Thresholds,
   calibration: { split?: SplitOptions; heldOutServices?: string[]; coveredServices?: string[] } = {},
 ): Promise<EvalSystem[]> {
-  const split = makeCalibrationSplit(entries, corpus, calibration.split ?? DEFAULT_SPLIT);
+  const splitOptions = calibration.split ?? DEFAULT_SPLIT;
+  const split = makeCalibrationSplit(entries, corpus, splitOptions);
   const calIndex = createLexicalIndex(entryTexts(split.trainEntries), analyzer);
   const fullIndex = createLexicalIndex(entryTexts(entries), analyzer);
   const queries = [
@@ -32,7 +33,9 @@ export async function lexicalBaselines(
   const systems: EvalSystem[] = [];
   for (const mode of ['words', 'trigrams'] as const) {
     const calScorer = createLexicalScorer(calIndex, mode);
-    const model = fitCalibrator(calScorer, queries, await scoreQueries(calScorer, queries));
+    const scored = await scoreQueries(calScorer, queries);
+    const model = fitCalibrator(calScorer, queries, scored);
+    const { thresholds } = chooseThresholds(calScorer.featureNames, queries, scored, splitOptions.seed);
     systems.push({ name: `bm25-${mode}`, retriever: calibratedRetriever(createLexicalScorer(fullIndex, mode), model), thresholds });
   }
   return systems;

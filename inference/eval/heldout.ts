@@ -25,7 +25,6 @@ import { backgroundIndex, fitRetrieval } from '../retrieval/fit-retrieval.ts';
 import { buildHybridScorer } from '../retrieval/hybrid-retriever.ts';
 import { entryVotes } from '../retrieval/corpus-links.ts';
 import { calibratedRetriever } from '../retrieval/scorer.ts';
-import { DEFAULT_THRESHOLDS } from '../retrieval/thresholds.ts';
 import { analyze } from '../text/index.ts';
 import { lexicalBaselines } from './baselines.ts';
 import type { EvalQuestion } from './dataset.ts';
@@ -46,7 +45,7 @@ async function hybridSystem(name: string, entries: KbEntry[], corpus: CorpusLike
   const embedder = trainedEmbedder(encoder);
   const background = await backgroundIndex(corpus, fit.calibration.backgroundServices, embedder);
   const scorer = await buildHybridScorer(entries, embedder, analyze, fit.vectors, background);
-  return { system: { name, retriever: calibratedRetriever(scorer, fit.calibration.model), thresholds: DEFAULT_THRESHOLDS }, close: async () => (await scorer.close(), await background.close(), await encoder.close()), seconds: fit.seconds.total };
+  return { system: { name, retriever: calibratedRetriever(scorer, fit.calibration.model), thresholds: fit.calibration.thresholds }, close: async () => (await scorer.close(), await background.close(), await encoder.close()), seconds: fit.seconds.total };
 }
 
 export async function runHeldout(out: (line: string) => void, json = false): Promise<Record<string, SystemResult[]>> {
@@ -69,7 +68,7 @@ export async function runHeldout(out: (line: string) => void, json = false): Pro
       await hybridSystem('unseen-zero-shot', entries, unseenCorpus, 0),
     ];
     out(`training seconds: ${systems.map((s) => `${s.system.name} ${s.seconds.toFixed(1)}`).join(', ')}`);
-    const baselines = await lexicalBaselines(entries, unseenCorpus, analyze, DEFAULT_THRESHOLDS);
+    const baselines = await lexicalBaselines(entries, unseenCorpus, analyze);
     const r = await evaluateSystems(dev, [...systems.map((s) => s.system), ...baselines], { detectPersonRequest, detectSmallTalk, decide });
     for (const s of systems) await s.close();
     results[part] = r;

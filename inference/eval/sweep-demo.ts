@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { queries, scored } = fit.calibrationData;
   queries.forEach((q, i) => cases.push({ faqId: q.faqId, candidates: calibrate(scored[i]!, fit.calibration.model) }));
   process.stderr.write(`${queries.length} calibration questions (fit ${fit.seconds.total.toFixed(1)} s)\n`);
-  const result = sweepThresholds(cases, decide, minRejection);
+  const result = sweepThresholds(cases, decide, { minRejection });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 

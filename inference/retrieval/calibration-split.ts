@@ -1,10 +1,16 @@
 /**
- * The data a confidence is calibrated on, generated from the knowledge base itself:
- * - positives: one alternative phrasing per entry and language is held out of training and of
- *   the index, then asked as a question (clean, and once more with realistic noise);
- * - out-of-scope: phrasings of corpus services held out of training that the knowledge base
- *   does not cover.
- * Deterministic for a seed, so training and `komek eval` rebuild exactly the same split.
+ * The data a confidence is calibrated on, generated from the knowledge base itself, whatever the
+ * deployer wrote — many alternative phrasings, one, or none:
+ * - an entry row with alternative phrasings gives one of them up: it is held out of training and
+ *   of the index, then asked as a question (clean, and again with realistic noise);
+ * - a row with none gives up its question for a share of the rows (`questionHoldout`): the entry
+ *   is then found only through its answer and its other languages, a harder question than a
+ *   citizen's paraphrase but an honest one — nothing of it was seen;
+ * - out of scope: phrasings of corpus services held out of training that the knowledge base does
+ *   not cover.
+ * So every knowledge base of a few entries upwards gives both classes, and positives never
+ * depend on how much the deployer wrote. Deterministic for a seed, so training and `komek eval`
+ * rebuild exactly the same split.
  */
 import type { KbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
@@ -12,17 +18,22 @@ import { augment } from '../encoder/augment.ts';
 import { createRng, deriveSeed } from '../encoder/prng.ts';
 import type { CorpusLike } from '../encoder/training-data.ts';
 
+/** How a positive calibration question was made. */
+export type PositiveKind = 'alt' | 'question' | 'answer' | 'variant';
+
 export interface CalibrationQuery {
   text: string;
   lang: Lang;
   /** The entry that answers it, or null when out of scope. */
   faqId: string | null;
-  /** Where it came from (the held-out alt, or `corpus:<service>`). */
+  /** Where it came from (the held-out alt or question, or `corpus:<service>`). */
   source: string;
+  /** For positives: what was held out. */
+  kind?: PositiveKind;
 }
 
 export interface CalibrationSplit {
-  /** Entries without their held-out phrasings: what the model trains on and the index holds while calibrating. */
+  /** Entries without their held-out texts: what the model trains on and the index holds while calibrating. */
   trainEntries: KbEntry[];
   positives: CalibrationQuery[];
   /** Corpus services left out of training; their phrasings are out-of-scope candidates. */
@@ -37,23 +48,73 @@ export interface SplitOptions {
   heldOutServiceShare: number;
   /** Noised copies of each held-out phrasing added as positives. */
   noisyCopies: number;
+  /** Share of rows without alternative phrasings whose question is held out. */
+  questionHoldout?: number;
+  /** Sentences of each answer (after the first, which is indexed) asked as questions. */
+  answerSentences?: number;
+  /** Citizen-style variants of each question that stays in training (typos, Latin script, dropped words). */
+  questionVariants?: number;
 }
 
-export const DEFAULT_SPLIT: SplitOptions = { seed: 42, heldOutServiceShare: 0.25, noisyCopies: 1 };
+export const DEFAULT_SPLIT: SplitOptions = { seed: 42, heldOutServiceShare: 0.25, noisyCopies: 1, questionHoldout: 0.5, answerSentences: 0, questionVariants: 1 };
+
+/** Words a sentence needs to say what it is about ("Услуга бесплатна." names no service). */
+const MIN_SENTENCE_WORDS = 6;
+/** Words kept of a long sentence: a question is short, an answer's sentence often is not. */
+const MAX_SENTENCE_WORDS = 14;
+
+/**
+ * Sentences of an answer after the first, as a citizen might put the matter: neither trained on
+ * nor indexed (kb-texts.ts indexes the first sentence only), so honest held-out questions that
+ * every entry has, and holding them out takes nothing from the entry.
+ */
+export function answerQuestions(answer: string, n: number): string[] {
+  const sentences = answer.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/).slice(1);
+  const out: string[] = [];
+  for (const sentence of sentences) {
+    if (out.length >= n) break;
+    const words = sentence.split(' ').filter((w) => /[\p{L}\p{N}]/u.test(w));
+    if (words.length < MIN_SENTENCE_WORDS) continue;
+    out.push(words.slice(0, MAX_SENTENCE_WORDS).join(' ').replace(/[.!?:;,]+$/, ''));
+  }
+  return out;
+}
 
 export function makeCalibrationSplit(entries: readonly KbEntry[], corpus: readonly CorpusLike[], opts: SplitOptions = DEFAULT_SPLIT): CalibrationSplit {
   const rng = createRng(deriveSeed(opts.seed, 'calibration-split'));
   const positives: CalibrationQuery[] = [];
-  const trainEntries = entries.map((e) => {
-    // Only entries with 2+ phrasings give one up: the entry keeps at least one alternative.
-    if (!e.enabled || e.altQuestions.length < 2) return e;
-    const k = rng.int(e.altQuestions.length);
-    const text = e.altQuestions[k]!;
-    positives.push({ text, lang: e.lang, faqId: e.id, source: `${e.id}/${e.lang}/a${k}` });
+  const questionHoldout = opts.questionHoldout ?? DEFAULT_SPLIT.questionHoldout!;
+  const hold = (e: KbEntry, text: string, kind: PositiveKind, source: string) => {
+    positives.push({ text, lang: e.lang, faqId: e.id, source, kind });
     for (let i = 0; i < opts.noisyCopies; i++) {
-      positives.push({ text: augment(text, e.lang, rng), lang: e.lang, faqId: e.id, source: `${e.id}/${e.lang}/a${k}~${i}` });
+      positives.push({ text: augment(text, e.lang, rng), lang: e.lang, faqId: e.id, source: `${source}~${i}`, kind });
     }
-    return { ...e, altQuestions: e.altQuestions.filter((_, i) => i !== k) };
+  };
+  // A held-out text leaves its entry poorer than it really is (one alternative of one is all of
+  // them), so those positives are harder than citizens' questions; noised copies of a question
+  // the entry keeps are easier. Calibrating on both brackets the questions that will come.
+  const variants = (e: KbEntry) => {
+    for (let i = 0; i < (opts.questionVariants ?? 0); i++) {
+      positives.push({ text: augment(e.question, e.lang, rng), lang: e.lang, faqId: e.id, source: `${e.id}/${e.lang}/q~${i}`, kind: 'variant' });
+    }
+  };
+  const trainEntries = entries.map((e) => {
+    if (!e.enabled) return e;
+    answerQuestions(e.answer, opts.answerSentences ?? 0).forEach((text, i) => hold(e, text, 'answer', `${e.id}/${e.lang}/s${i + 1}`));
+    if (e.altQuestions.length >= 1) {
+      const k = rng.int(e.altQuestions.length);
+      hold(e, e.altQuestions[k]!, 'alt', `${e.id}/${e.lang}/a${k}`);
+      variants(e);
+      return { ...e, altQuestions: e.altQuestions.filter((_, i) => i !== k) };
+    }
+    // Drawn for every such row, so the draw of one row never shifts another's.
+    if (rng.next() >= questionHoldout) {
+      variants(e);
+      return e;
+    }
+    hold(e, e.question, 'question', `${e.id}/${e.lang}/q`);
+    // An empty question is left out of the entry's texts (kb-texts.ts).
+    return { ...e, question: '' };
   });
   const order = rng.shuffle(corpus.map((_, i) => i));
   const nHeld = Math.round(corpus.length * opts.heldOutServiceShare);

@@ -23,6 +23,10 @@ import { createLexicalIndex } from './lexical-index.ts';
 import { linkCorpusToEntries } from './corpus-links.ts';
 import type { LogisticModel } from './logistic.ts';
 import type { ScoredCandidate } from './scorer.ts';
+import type { Thresholds } from '../../core/decide.ts';
+import { chooseThresholds } from './choose-thresholds.ts';
+import { createLexicalScorer } from './lexical-scorer.ts';
+import { assertCalibratable, fewPhrasings, selfCheck, type SelfCheck } from './self-check.ts';
 
 export interface FitOptions {
   seed: number;
@@ -48,6 +52,10 @@ export interface CalibrationMeta {
   backgroundServices: string[];
   positives: number;
   negatives: number;
+  /** Decision thresholds chosen on this knowledge base's calibration (choose-thresholds.ts). */
+  thresholds: Thresholds;
+  /** How well the model knows this knowledge base (self-check.ts). */
+  selfCheck: SelfCheck;
 }
 
 export interface FittedRetrieval {
@@ -77,13 +85,24 @@ export async function backgroundIndex(corpus: readonly CorpusLike[], services: r
  * Also decides which corpus services the knowledge base covers; the others are the background
  * of known other services, during calibration without the held-out ones (they play the unknown).
  */
+export interface HybridCalibration {
+  model: LogisticModel;
+  covered: Set<string>;
+  backgroundServices: string[];
+  queries: CalibrationQuery[];
+  scored: ScoredCandidate[][];
+  thresholds: Thresholds;
+  selfCheck: SelfCheck;
+}
+
 export async function calibrateHybrid(
   split: { trainEntries: readonly KbEntry[]; positives: CalibrationQuery[]; heldOutServices: readonly string[] },
   corpus: readonly CorpusLike[],
   embedder: TextEmbedder,
   analyzer: Analyzer,
+  seed: number,
   l2 = 1,
-): Promise<{ model: LogisticModel; covered: Set<string>; backgroundServices: string[]; queries: CalibrationQuery[]; scored: ScoredCandidate[][] }> {
+): Promise<HybridCalibration> {
   const trainTexts = entryTexts(split.trainEntries);
   const dense = await createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim);
   const corpusVectors = await encodeTexts(embedder, corpusTexts(corpus));
@@ -92,19 +111,32 @@ export async function calibrateHybrid(
   const covered = coveredServices(corpusVectors.map((v) => ({ text: '', lang: v.lang, faqId: null, source: `corpus:${v.faqId}` })), tops);
   const heldOut = new Set(split.heldOutServices);
   const background = await createDenseIndex(corpusVectors.filter((v) => !covered.has(v.faqId) && !heldOut.has(v.faqId)), embedder.dim);
+  const lexicalIndex = createLexicalIndex(trainTexts, analyzer);
   const scorer = createHybridScorer({
     dense,
-    lexical: createLexicalIndex(trainTexts, analyzer),
+    lexical: lexicalIndex,
     embed: async (text: string, lang: Lang | undefined) => (await embedder.embedQueries([text], [lang]))[0]!,
     background,
   });
   const oos = outOfScopeQueries(corpus, split.heldOutServices, covered);
   const queries = [...split.positives, ...oos];
+  assertCalibratable(queries, split.trainEntries);
   const scored = await scoreQueries(scorer, queries);
   await dense.close();
   await background.close();
   const backgroundServices = corpus.map((s) => s.service).filter((name) => !covered.has(name));
-  return { model: fitCalibrator(scorer, queries, scored, l2), covered, backgroundServices, queries, scored };
+  const chosen = chooseThresholds(scorer.featureNames, queries, scored, seed);
+  // Lexical BM25 on the very same questions, calibrated and thresholded the same way: the
+  // administrator sees what the model adds over word matching on this knowledge base.
+  const lexicalScorer = createLexicalScorer(lexicalIndex, 'trigrams');
+  const lexicalChosen = chooseThresholds(lexicalScorer.featureNames, queries, await scoreQueries(lexicalScorer, queries), seed);
+  const check = selfCheck({
+    queries,
+    hybrid: { ranked: chosen.outOfFold, thresholds: chosen.thresholds },
+    lexical: { ranked: lexicalChosen.outOfFold, thresholds: lexicalChosen.thresholds },
+    entries: split.trainEntries,
+  });
+  return { model: fitCalibrator(scorer, queries, scored, l2), covered, backgroundServices, queries, scored, thresholds: chosen.thresholds, selfCheck: check };
 }
 
 export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly CorpusLike[], analyzer: Analyzer, opts: FitOptions): Promise<FittedRetrieval> {
@@ -138,7 +170,7 @@ export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly
   try {
     opts.onProgress?.({ phase: 'calibrate', done: 0, total: 1 });
     const embedder = trainedEmbedder(encoder);
-    const cal = await calibrateHybrid(s, corpus, embedder, analyzer);
+    const cal = await calibrateHybrid(s, corpus, embedder, analyzer, split.seed);
     const t2 = performance.now();
     opts.onProgress?.({ phase: 'calibrate', done: 1, total: 1 });
     const vectors = await encodeTexts(embedder, entryTexts(entries));
@@ -151,6 +183,9 @@ export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly
       backgroundServices: cal.backgroundServices,
       positives: s.positives.length,
       negatives: cal.queries.length - s.positives.length,
+      thresholds: cal.thresholds,
+      // Advice names the deployer's rows as written, not as the split trimmed them.
+      selfCheck: { ...cal.selfCheck, fewPhrasings: fewPhrasings(entries) },
     };
     const meta: EncoderMeta = {
       ...trained.meta,

@@ -26,7 +26,8 @@ export function entryTexts(entries: readonly KbEntry[], opts: { withAnswer?: boo
   const out: EntryText[] = [];
   for (const e of entries) {
     if (!e.enabled) continue;
-    out.push({ faqId: e.id, lang: e.lang, field: 'q', text: e.question });
+    // Empty only while calibrating, when the question is held out (calibration-split.ts).
+    if (e.question) out.push({ faqId: e.id, lang: e.lang, field: 'q', text: e.question });
     e.altQuestions.forEach((text, i) => out.push({ faqId: e.id, lang: e.lang, field: `a${i}`, text }));
     if (opts.withAnswer ?? true) {
       const ans = firstSentence(e.answer);

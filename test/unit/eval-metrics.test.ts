@@ -41,7 +41,7 @@ test('threshold sweep honours the out-of-scope constraint', () => {
     ...Array.from({ length: 20 }, (_, i) => ({ faqId: 'a', candidates: [{ faqId: 'a', score: 0.5 + i / 50 }, { faqId: 'b', score: 0.1 }] })),
     ...Array.from({ length: 20 }, (_, i) => ({ faqId: null, candidates: [{ faqId: 'a', score: 0.2 + i / 40 }] })),
   ];
-  const r = sweepThresholds(cases, decide, 0.9);
+  const r = sweepThresholds(cases, decide, { minRejection: 0.9 });
   assert.ok(r.rejection >= 0.9);
   assert.ok(r.thresholds.clarify <= r.thresholds.answer);
   assert.ok(r.accuracy > 0.7, JSON.stringify(r));

@@ -8,10 +8,13 @@ const yes = [
   'маманмен сөйлескім келеді', 'тірі адам керек', 'операторға қосыңызшы', 'адаммен сөйлесейін',
   'operatorga qosynyzshy', 'operator', 'tiri adam kerek', 'human please', 'can I talk to an agent',
   'I want to speak to a real person', 'representative',
+  // Forms the foreign battery's writers used (test/fixtures/foreign-kbs) that the first patterns missed
+  'маған маман керек', 'консультант керек бот емес', 'operatorǵa jalǵańyzshy', 'maman kerek magan', 'adam sóilessin robot emes',
 ];
 const no = [
   'как получить паспорт', 'жеке куәлікті қалай алуға болады', 'сколько человек в очереди на жилье',
   'how do I register a company', 'мобильный номер поменять', 'адам қайтыс болды, не істеу керек', '',
+  'маман куәлігін қалай алуға болады', 'operatsiya tegin be',
 ];
 
 it('recognises requests for a person in kk, ru and en', () => {

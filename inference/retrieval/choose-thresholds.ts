@@ -1,0 +1,84 @@
+/**
+ * Decision thresholds for one knowledge base, chosen on its own calibration questions against
+ * an explicit error budget, instead of constants tuned on the demo.
+ *
+ * The calibrator and the thresholds must not be judged on the questions the calibrator was
+ * fitted on, or a small knowledge base looks better than it is. So the calibration questions are
+ * split in two folds — by entry for positives, by service for out-of-scope questions, so that no
+ * entry or service is on both sides — a calibrator is fitted on each fold and scores the other,
+ * and the thresholds are swept on those out-of-fold confidences. The shipped calibrator is then
+ * fitted on all questions.
+ */
+import { decide, type Thresholds } from '../../core/decide.ts';
+import type { Candidate } from '../../core/ports.ts';
+import { deriveSeed } from '../encoder/prng.ts';
+import { sweepThresholds, type SweepCase, type SweepOptions, type SweepResult } from '../eval/sweep.ts';
+import type { CalibrationQuery } from './calibration-split.ts';
+import { fitCalibrator } from './fit-calibrator.ts';
+import { predict } from './logistic.ts';
+import type { ScoredCandidate } from './scorer.ts';
+
+/** The budgets every knowledge base is held to (issue: wrong answers ≤ 3%, out of scope ≥ 90%). */
+export const ERROR_BUDGET: Required<SweepOptions> = { maxWrong: 0.03, minRejection: 0.9, maxOosOffered: 0.25 };
+
+export interface ChosenThresholds {
+  thresholds: Thresholds;
+  /** What the thresholds give on the out-of-fold calibration questions. */
+  sweep: SweepResult;
+  /** Out-of-fold calibrated candidates of every calibration question, in the queries' order. */
+  outOfFold: Candidate[][];
+}
+
+function foldOf(q: CalibrationQuery, seed: number): 0 | 1 {
+  return (deriveSeed(seed, q.faqId ?? q.source.replace(/~\d+$/, '')) & 1) as 0 | 1;
+}
+
+/** Out-of-fold calibrated candidates (see above); a fold without both classes is scored by the whole fit. */
+export function outOfFoldCandidates(
+  featureNames: readonly string[],
+  queries: readonly CalibrationQuery[],
+  scored: readonly ScoredCandidate[][],
+  seed: number,
+  l2 = 1,
+): Candidate[][] {
+  const folds = queries.map((q) => foldOf(q, seed));
+  const scorer = { featureNames, candidates: async () => [] };
+  const fitOn = (keep: (i: number) => boolean) => {
+    const idx = queries.map((_, i) => i).filter(keep);
+    const qs = idx.map((i) => queries[i]!);
+    const hasBoth = qs.some((q) => q.faqId !== null) && qs.some((q) => q.faqId === null);
+    return hasBoth ? fitCalibrator(scorer, qs, idx.map((i) => scored[i]!), l2) : null;
+  };
+  const whole = fitCalibrator(scorer, queries, scored, l2);
+  const models = [fitOn((i) => folds[i] === 1) ?? whole, fitOn((i) => folds[i] === 0) ?? whole];
+  return queries.map((_, i) => {
+    const model = models[folds[i]!]!;
+    return scored[i]!
+      .map((c) => ({ faqId: c.faqId, score: predict(model, c.features) }))
+      .sort((a, b) => b.score - a.score || (a.faqId < b.faqId ? -1 : 1));
+  });
+}
+
+/**
+ * Sweeps thresholds on out-of-fold confidences within `budget`. When no setting meets the
+ * budget, the strictest answer threshold is returned with `sweep` describing what it gives, and
+ * the caller reports it (the model then answers almost nothing, which training must say).
+ */
+export function chooseThresholds(
+  featureNames: readonly string[],
+  queries: readonly CalibrationQuery[],
+  scored: readonly ScoredCandidate[][],
+  seed: number,
+  budget: Required<SweepOptions> = ERROR_BUDGET,
+): ChosenThresholds {
+  const outOfFold = outOfFoldCandidates(featureNames, queries, scored, seed);
+  const cases: SweepCase[] = queries.map((q, i) => ({ faqId: q.faqId, candidates: outOfFold[i]! }));
+  let sweep: SweepResult;
+  try {
+    sweep = sweepThresholds(cases, decide, budget);
+  } catch {
+    sweep = sweepThresholds(cases, decide, { ...budget, minRejection: 0, maxWrong: 1 });
+    sweep = { ...sweep, thresholds: { answer: 0.99, clarify: Math.min(sweep.thresholds.clarify, 0.99), margin: 0 } };
+  }
+  return { thresholds: sweep.thresholds, sweep, outOfFold };
+}
