@@ -340,6 +340,10 @@ export async function createOperatorConsole(
     config: services.config,
     clock: systemClock,
     onKbChanged: () => (services.inference.train ? services.inference.train() : services.inference.ensureCurrent()),
+    modelStatus: () => {
+      const current = services.inference.current?.();
+      return current ? { id: current.modelId ?? null, kbVersion: current.kbVersion, selfCheck: current.selfCheck ?? null } : undefined;
+    },
     options: { timezone: services.config.officeHours.timezone },
   });
   await consoleMount.init();

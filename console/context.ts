@@ -27,6 +27,8 @@ export interface ConsoleContext {
   logger: Logger;
   /** Called after a knowledge-base change so the model is retrained (in the background). */
   onKbChanged?: () => Promise<unknown>;
+  /** The model in use and its self-check (how well it knows this knowledge base), for admins. */
+  modelStatus?: () => Record<string, unknown> | undefined;
 }
 
 export type ConsoleHandler = Handler<ConsoleEnv>;

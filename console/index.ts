@@ -35,6 +35,7 @@ export interface ConsoleDeps {
   clock: Clock;
   /** Called after an admin changes the knowledge base, e.g. to retrain the model. */
   onKbChanged?: () => Promise<unknown>;
+  modelStatus?: () => Record<string, unknown> | undefined;
   options?: {
     /** How often the live feed polls the database while a console is open (default 1 s). */
     pollMs?: number;
@@ -84,7 +85,7 @@ export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
   const guard = createSessionGuard({ accounts, clock: deps.clock, secure });
   const throttle = createLoginThrottle(createLoginFailures(deps.db), deps.clock, deps.options?.throttle);
   const sessionTtlMs = deps.options?.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
-  const ctx: ConsoleContext = { db: deps.db, kb: deps.kb, accounts, audit, canned, queue, actions, live, clock: deps.clock, logger, onKbChanged: deps.onKbChanged };
+  const ctx: ConsoleContext = { db: deps.db, kb: deps.kb, accounts, audit, canned, queue, actions, live, clock: deps.clock, logger, onKbChanged: deps.onKbChanged, modelStatus: deps.modelStatus };
   const authDeps = { accounts, audit, throttle, guard, clock: deps.clock, logger, sessionTtlMs };
   const routes: ConsoleRoute[] = [logoutRoute(authDeps), ...operatorRoutes(ctx), ...adminRoutes(ctx), ...kbRoutes(ctx), ...insightRoutes(ctx, deps.options?.timezone ?? 'Asia/Almaty')];
 

@@ -64,6 +64,12 @@ export function kbRoutes(ctx: ConsoleContext): ConsoleRoute[] {
   return [
     {
       method: 'GET',
+      path: '/api/kb-model',
+      admin: true,
+      handler: async (c) => c.json(ctx.modelStatus?.() ?? { status: 'loading' }),
+    },
+    {
+      method: 'GET',
       path: '/api/kb',
       admin: true,
       handler: async (c) => c.json(await admin.search(c.req.query('q') ?? '', { limit: Number(c.req.query('limit')) || 50, offset: Number(c.req.query('offset')) || 0 })),

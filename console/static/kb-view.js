@@ -12,9 +12,12 @@ export async function mount(container, app, state = {}) {
   const search = h('input', { type: 'search', id: 'kb-search', placeholder: t('search'), 'aria-label': t('search'), oninput: () => debounce(load) });
   const list = h('div', { class: 'kb-list', role: 'list' });
   const editor = h('section', { class: 'panel kb-editor' });
+  const modelPanel = h('section', { class: 'panel kb-model', id: 'kb-model', 'aria-live': 'polite' });
+  void showModel(modelPanel);
   container.append(
     h('div', { class: 'page' },
       h('div', { class: 'page-head' }, h('h1', {}, t('navKb')), search, h('button', { class: 'primary', id: 'kb-new', onclick: () => edit(null) }, `+ ${t('newEntry')}`)),
+      modelPanel,
       h('div', { class: 'kb-layout' }, h('section', { class: 'panel' }, list), editor)),
   );
   let timer;
@@ -136,6 +139,24 @@ export async function mount(container, app, state = {}) {
       }
     },
   };
+}
+
+/** How well the model knows this knowledge base: the self-check of the last training, with advice. */
+async function showModel(panel) {
+  const m = await api('GET', '/api/kb-model').catch(() => null);
+  const check = m && m.selfCheck;
+  if (!check) {
+    fill(panel, h('p', { class: 'muted' }, t('modelLoading')));
+    return;
+  }
+  const pct = (x) => `${Math.round(x * 100)}%`;
+  fill(panel,
+    h('h2', {}, `${t('modelQuality')}: ${check.status === 'ok' ? t('modelOk') : t('modelWeak')}`),
+    h('p', {}, `${t('heldOutTop1')} ${pct(check.hybrid.top1)} · ${t('answeredRight')} ${pct(check.hybrid.answeredRight)} · ${t('answeredWrong')} ${pct(check.hybrid.answeredWrong)}` +
+      (check.lexical ? ` (${t('lexical')}: ${pct(check.lexical.top1)} / ${pct(check.lexical.answeredRight)})` : '')),
+    check.fewPhrasings.length ? h('p', {}, `${t('fewPhrasings')} (${check.fewPhrasings.length}): ${check.fewPhrasings.slice(0, 10).map((f) => `${f.id}/${f.lang}`).join(', ')}${check.fewPhrasings.length > 10 ? ', …' : ''}`) : null,
+    check.confusions.length ? h('p', {}, `${t('confusions')}: ${check.confusions.slice(0, 5).map((c) => `${c.expected} → ${c.got} (${c.count})`).join(', ')}`) : null,
+  );
 }
 
 function show(value) {
