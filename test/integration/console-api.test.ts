@@ -149,7 +149,7 @@ for (const [kind, open] of await databaseKinds()) {
       assert.equal(stored[0]!.operatorId, h.operators.aigerim.id);
       const relayed = await h.citizen('reply-1', 'Как получить удостоверение?');
       assert.equal(relayed.action, 'relayed');
-      assert.equal(relayed.replies.length, 0);
+      assert.deepEqual(relayed.replies.map((r) => [r.text, r.receipt]), [['', 'relayed']], 'no bot text, only a receipt');
       const view = await aigerim.call('GET', `/api/conversations/${id}`);
       assert.deepEqual(
         view.json.conversation.messages.map((m: { author: string }) => m.author),
