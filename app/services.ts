@@ -16,6 +16,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { createConversationStore } from '../db/conversation-store.ts';
 import { createKbRepository } from '../db/kb-repository.ts';
 import { createModelStore } from '../db/model-store.ts';
+import { createOperatorPresence } from '../db/operator-presence.ts';
 import { createInference, type SelfCheck } from '../inference/index.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -107,6 +108,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     const pipeline = metrics.instrumentPipeline(createPipeline({
       rateLimiter,
       events,
+      presence: createOperatorPresence(database.db),
       kb: createKbCache(kb),
       retriever: metrics.instrumentRetriever(inference.retriever),
       detector: inference.detector,

@@ -214,7 +214,8 @@ export async function devQuestions(): Promise<Record<'kk' | 'ru', string[]>> {
 
 /**
  * Keeps the questions the trained model answers or clarifies. Two fallbacks in a row hand a
- * chat to an operator (and the bot falls silent in it), which a closed loop would wait on.
+ * chat to the operators' queue, where the bot only answers what it is confident of and
+ * acknowledges the rest: a different load from the one measured.
  */
 export async function answerable(services: AppServices, questions: Record<'kk' | 'ru', string[]>): Promise<Record<'kk' | 'ru', string[]>> {
   const { detector, retriever, thresholds } = services.inference;

@@ -44,7 +44,7 @@ export interface ConsoleRoute {
 /** The signed-in operator as core sees them. */
 export function actorOf(c: Context<ConsoleEnv>): OperatorActor {
   const { operator } = c.get('session');
-  return { id: operator.id, role: operator.role, displayName: operator.displayName };
+  return { id: operator.id, role: operator.role, displayName: operator.displayName.trim() || operator.username };
 }
 
 const STATUS = { 'not-found': 404, conflict: 409, forbidden: 403, invalid: 400 } as const;

@@ -39,6 +39,8 @@ export interface InboundMessage {
 export type ButtonAction =
   | { type: 'choose'; faqId: string }
   | { type: 'operator' }
+  /** The citizen no longer needs a person: leave the operators' queue and go on with the bot. */
+  | { type: 'leave-queue' }
   | { type: 'feedback'; faqId: string; useful: boolean }
   | { type: 'lang'; lang: Lang }
   | { type: 'rate'; score: 1 | 2 | 3 | 4 | 5 };
@@ -58,6 +60,16 @@ export interface OutboundMessage {
   inReplyTo?: string;
   /** Language of the text, so channels can render their own chrome in it. */
   lang?: Lang;
+  /**
+   * Set when a person wrote the text, so every channel shows it as a person's and not the bot's
+   * (a name prefix in messengers, its own style in the web chat).
+   */
+  from?: { role: 'operator'; name: string };
+  /**
+   * A reply with no text: the citizen's message went to a person and no bot answer will follow.
+   * The web chat stops its "typing…" indicator on it; messengers, which show none, drop it.
+   */
+  receipt?: 'relayed';
   traceId: string;
 }
 
@@ -68,6 +80,8 @@ export function encodeButton(action: ButtonAction): string {
       return `c:${action.faqId}`;
     case 'operator':
       return 'op';
+    case 'leave-queue':
+      return 'lq';
     case 'feedback':
       return `f:${action.useful ? '1' : '0'}:${action.faqId}`;
     case 'lang':
@@ -80,6 +94,7 @@ export function encodeButton(action: ButtonAction): string {
 /** Inverse of {@link encodeButton}; unknown or forged data yields undefined, never a throw. */
 export function decodeButton(data: string): ButtonAction | undefined {
   if (data === 'op') return { type: 'operator' };
+  if (data === 'lq') return { type: 'leave-queue' };
   const [tag, a, ...rest] = data.split(':');
   if (tag === 'c' && a) return { type: 'choose', faqId: [a, ...rest].join(':') };
   if (tag === 'f' && (a === '1' || a === '0') && rest.length > 0) {

@@ -84,5 +84,11 @@ export function createMemoryConversationStore(): ConversationStore & {
     async countWaiting() {
       return [...byId.values()].filter((c) => c.owner === 'waiting').length;
     },
+    async leaveQueue(id) {
+      const conv = byId.get(id);
+      if (conv?.owner !== 'waiting') return undefined;
+      Object.assign(conv, { owner: 'bot', operatorId: null, fallbackStreak: 0, updatedAt: new Date() });
+      return { ...conv };
+    },
   };
 }

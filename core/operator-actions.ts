@@ -26,6 +26,7 @@ export type OperatorRole = 'operator' | 'admin';
 export interface OperatorActor {
   id: string;
   role: OperatorRole;
+  /** The name citizens see ("Айгерим (оператор) қосылды", "🧑‍💼 Айгерим: …"); the username when the account has none. */
   displayName: string;
 }
 
@@ -66,7 +67,21 @@ export function createOperatorActions(deps: OperatorActionsDeps) {
     await note(won.conversation, `${actor.displayName} took the conversation`, actor.id, 'claimed');
     await audit.record({ operatorId: actor.id, action: 'claim', target: id, details: { waitedMs: won.waitedMs } });
     changed(won.conversation);
+    await joined(won.conversation, actor);
     return won.conversation;
+  }
+
+  /**
+   * Tells the citizen a person, by name, has the chat now. The claim already stands, so a notice
+   * that cannot be queued is logged rather than failing it (the operator's first reply carries
+   * the name anyway).
+   */
+  async function joined(conv: Conversation, who: { id: string; displayName: string }): Promise<void> {
+    try {
+      await tell(conv, t('operatorJoined', langOf(conv), { name: who.displayName }), who.id, 'operator-joined');
+    } catch (err) {
+      deps.logger.warn({ conversationId: conv.id, err: (err as Error).message }, 'could not tell the citizen an operator joined');
+    }
   }
 
   /** Sends `text` to the citizen through their channel and stores it as the operator's message. */
@@ -79,7 +94,7 @@ export function createOperatorActions(deps: OperatorActionsDeps) {
     if (conv.operatorId !== actor.id) throw new OperatorActionError('conflict', 'another operator owns this conversation', { operatorId: conv.operatorId });
     const traceId = `op-${randomUUID()}`;
     // Sent first: a reply that never left must not look delivered in the history.
-    await deps.outbound.send(outbound(conv, body, traceId));
+    await deps.outbound.send({ ...outbound(conv, body, traceId), from: { role: 'operator', name: actor.displayName } });
     const stored = await deps.store.addMessage(message(conv, 'operator', body, null, actor.id, traceId));
     await audit.record({ operatorId: actor.id, action: 'reply', target: id, details: { chars: [...body].length } });
     deps.logger.info({ traceId, conversationId: id, operatorId: actor.id }, 'operator reply sent');
@@ -97,6 +112,7 @@ export function createOperatorActions(deps: OperatorActionsDeps) {
     await note(moved, `${actor.displayName} handed the conversation to ${target.displayName}`, target.id, 'transferred');
     await audit.record({ operatorId: actor.id, action: 'transfer', target: id, details: { from: conv.operatorId, to: target.id } });
     changed(moved);
+    await joined(moved, target);
     return moved;
   }
 

@@ -2,6 +2,10 @@
  * The worker pipeline for one citizen message: dedupe → conversation → guard → language → owner →
  * buttons and small talk → person request → retrieve → decide → compose. It returns the replies;
  * the caller (a queue worker) sends them, so the pipeline itself never talks to a messenger.
+ *
+ * Waiting for an operator is not silence: the bot still answers what it can answer confidently
+ * (the chat keeps its place in the queue), acknowledges everything else, and lets the citizen
+ * leave the queue. Only a chat an operator owns is relayed without a bot reply.
  */
 import type { Button, InboundMessage, OutboundMessage } from './envelopes.ts';
 import { decodeButton } from './envelopes.ts';
@@ -9,6 +13,7 @@ import { decide, type Decision, type Thresholds } from './decide.ts';
 import type { StoredKbEntry } from './kb.ts';
 import type { Lang } from './lang.ts';
 import { describeOpening, isOfficeOpen, nextOpening, type OfficeHours } from './office-hours.ts';
+import { detectLeaveRequest } from './leave-request.ts';
 import { detectPersonRequest } from './person-request.ts';
 import type {
   Clock,
@@ -22,6 +27,7 @@ import type {
   LanguageDetector,
   Logger,
   NewMessage,
+  OperatorPresence,
   RateLimiter,
   Retriever,
 } from './ports.ts';
@@ -48,6 +54,11 @@ export interface PipelineDeps {
   logger: Logger;
   /** Per-citizen limit; absent means unlimited (e.g. `komek ask`). */
   rateLimiter?: RateLimiter;
+  /**
+   * Whether operators are signed in to the console; absent, office hours alone decide whether
+   * an escalated citizen is told "operators are back tomorrow".
+   */
+  presence?: OperatorPresence;
   options: PipelineOptions;
 }
 
@@ -56,6 +67,9 @@ export type PipelineAction =
   | 'escalate'
   | 'duplicate'
   | 'relayed'
+  | 'acknowledged'
+  | 'already-waiting'
+  | 'left-queue'
   | 'greeting'
   | 'thanks'
   | 'unsupported'
@@ -103,13 +117,16 @@ export function createPipeline(deps: PipelineDeps) {
       return { action: 'duplicate', lang: msg.langHint ?? 'kk', replies: [] };
     }
     const lang = conv.lang ?? 'kk';
-    const ctx: Ctx = { msg, conv, lang, log, patch: {}, events: [] };
-    if (conv.owner === 'waiting' || conv.owner === 'operator') return relay(ctx);
+    const ctx: Ctx = { msg, conv, lang, log, patch: {}, events: [], extra: [] };
+    if (conv.owner === 'operator') return relay(ctx);
+    const waiting = conv.owner === 'waiting';
+    // The operators' console shows a waiting chat's new messages as they come.
+    if (waiting) ctx.events.push({ type: 'citizen-message', conversationId: conv.id, messageId: msg.messageId });
     let result: PipelineResult;
     if (deps.rateLimiter && !(await withinRateLimit(ctx))) {
       result = ctx.rateLimitNotice ? reply(ctx, 'rate-limited', t('rateLimited', lang)) : { action: 'rate-limited', lang, replies: [] };
     } else {
-      result = await respond(ctx, button);
+      result = waiting ? await respondWhileWaiting(ctx, button) : await respond(ctx, button);
     }
     await commit(ctx, result);
     log.info({ action: result.action, faqId: result.faqId ?? null, score: result.score ?? null, lang }, 'handled');
@@ -142,7 +159,7 @@ export function createPipeline(deps: PipelineDeps) {
         traceId: ctx.msg.traceId,
       }),
     );
-    await conversations.record(ctx.conv.id, ctx.patch, replies);
+    await conversations.record(ctx.conv.id, ctx.patch, [...replies, ...ctx.extra]);
     for (const event of ctx.events) deps.events?.emit(event);
   }
 
@@ -155,6 +172,8 @@ export function createPipeline(deps: PipelineDeps) {
     patch: ConversationPatch;
     /** Events to emit after the commit. */
     events: ConversationEvent[];
+    /** History lines for operators (not sent to the citizen), written with the replies. */
+    extra: NewMessage[];
     rateLimitNotice?: boolean;
   }
 
@@ -171,9 +190,93 @@ export function createPipeline(deps: PipelineDeps) {
     return { lang: detected.confidence < LANG_CONFIDENCE ? null : detected.lang, fallbackLang: detected.lang };
   }
 
+  /** An operator owns the chat: the message is theirs to answer; the bot only confirms receipt. */
   async function relay(ctx: Ctx): Promise<PipelineResult> {
     deps.events?.emit({ type: 'citizen-message', conversationId: ctx.conv.id, messageId: ctx.msg.messageId });
-    return { action: 'relayed', lang: ctx.lang, replies: [], conversationId: ctx.conv.id };
+    const receipt: OutboundMessage = {
+      channel: ctx.msg.channel,
+      chatId: ctx.msg.chatId,
+      text: '',
+      receipt: 'relayed',
+      inReplyTo: ctx.msg.messageId,
+      lang: ctx.lang,
+      traceId: ctx.msg.traceId,
+    };
+    return { action: 'relayed', lang: ctx.lang, replies: [receipt], conversationId: ctx.conv.id };
+  }
+
+  /**
+   * The chat waits for an operator. Every message gets a reply within the pipeline's time: an
+   * answer when the bot is confident (the chat keeps its place; operators see the answer in the
+   * history), the way out of the queue when the citizen no longer needs a person, and otherwise
+   * a short acknowledgement. The place and the wait were told once, when the chat escalated.
+   */
+  async function respondWhileWaiting(ctx: Ctx, button: ReturnType<typeof decodeButton>): Promise<PipelineResult> {
+    const { msg, lang } = ctx;
+    if (button) {
+      switch (button.type) {
+        case 'leave-queue':
+          return leaveQueue(ctx);
+        case 'operator':
+          return acknowledge(ctx, 'already-waiting', t('alreadyWaiting', lang));
+        case 'choose':
+          return answerWhileWaiting(ctx, { action: 'answer', faqId: button.faqId, score: 1, alternatives: [] });
+        default:
+          return onButton(ctx, button);
+      }
+    }
+    if (msg.kind !== 'text') return acknowledge(ctx, 'acknowledged', t('stillWaiting', lang));
+    const text = msg.text.trim();
+    if (!/[\p{L}\p{N}]/u.test(text) || [...text].length > options.maxMessageChars) return acknowledge(ctx, 'acknowledged', t('stillWaiting', lang));
+    if (detectLeaveRequest(text)) return leaveQueue(ctx);
+    if (detectPersonRequest(text)) return acknowledge(ctx, 'already-waiting', t('alreadyWaiting', lang));
+    if (detectSmallTalk(text) || matchesKeyword(text)) return acknowledge(ctx, 'acknowledged', t('stillWaiting', lang));
+    const candidates = await deps.retriever.retrieve(text, { lang, limit: 5, traceId: msg.traceId });
+    return answerWhileWaiting(ctx, decide(candidates, options.thresholds));
+  }
+
+  /** Only a confident answer is given while waiting; a choice list or "I don't know" would only add noise before a person reads the chat. */
+  async function answerWhileWaiting(ctx: Ctx, decision: Decision): Promise<PipelineResult> {
+    const { lang } = ctx;
+    if (decision.action === 'answer') {
+      const entry = await entryIn(decision.faqId, lang);
+      if (entry && !(entry.category && options.escalation.categories.includes(entry.category))) {
+        const buttons: Button[] = [...feedbackButtons(entry.id, lang), leaveButton(lang)];
+        const text = `${answerText(entry, lang)}\n\n${t('stillInQueue', lang)}`;
+        return { ...reply(ctx, 'answer', text, buttons), faqId: entry.id, score: decision.score, alternatives: decision.alternatives };
+      }
+    }
+    return { ...acknowledge(ctx, 'acknowledged', t('stillWaiting', lang)), score: decision.score };
+  }
+
+  function acknowledge(ctx: Ctx, action: PipelineAction, text: string): PipelineResult {
+    return reply(ctx, action, text, [leaveButton(ctx.lang)]);
+  }
+
+  /** waiting → bot, atomically: an operator who claimed the chat a moment earlier keeps it. */
+  async function leaveQueue(ctx: Ctx): Promise<PipelineResult> {
+    const left = await conversations.leaveQueue(ctx.conv.id);
+    if (!left) return reply(ctx, 'relayed', t('operatorAlreadyJoined', ctx.lang));
+    ctx.events.push({ type: 'owner-changed', conversationId: ctx.conv.id, owner: 'bot' });
+    ctx.extra.push(systemLine(ctx, 'The citizen left the queue: no operator needed any more', 'left-queue'));
+    ctx.log.info({}, 'citizen left the operator queue');
+    return reply(ctx, 'left-queue', t('leftQueue', ctx.lang));
+  }
+
+  function systemLine(ctx: Ctx, text: string, action: string): NewMessage {
+    return {
+      conversationId: ctx.conv.id,
+      author: 'system',
+      text,
+      kind: 'text',
+      lang: ctx.lang,
+      action,
+      faqId: null,
+      score: null,
+      platformMessageId: null,
+      operatorId: null,
+      traceId: ctx.msg.traceId,
+    };
   }
 
   async function respond(ctx: Ctx, button: ReturnType<typeof decodeButton>): Promise<PipelineResult> {
@@ -188,7 +291,8 @@ export function createPipeline(deps: PipelineDeps) {
     const small = detectSmallTalk(text);
     if (small === 'greeting') return reply(ctx, 'greeting', t('greeting', lang), languageButtons());
     if (small === 'thanks') return reply(ctx, 'thanks', t('thanksReply', lang));
-    if (detectPersonRequest(text)) return escalate(ctx, 'asked');
+    // "оператор не нужен" names an operator but asks for none.
+    if (detectPersonRequest(text) && !detectLeaveRequest(text)) return escalate(ctx, 'asked');
     if (matchesKeyword(text)) return escalate(ctx, 'topic');
     const candidates = await deps.retriever.retrieve(text, { lang, limit: 5, traceId: msg.traceId });
     const decision = decide(candidates, options.thresholds);
@@ -202,6 +306,9 @@ export function createPipeline(deps: PipelineDeps) {
         return applyDecision(ctx, { action: 'answer', faqId: button.faqId, score: 1, alternatives: [] });
       case 'operator':
         return escalate(ctx, 'asked');
+      case 'leave-queue':
+        // Pressed on an old message after the chat already left the queue: nothing to leave.
+        return reply(ctx, 'left-queue', t('leftQueue', lang));
       case 'feedback':
         await conversations.recordFeedback(conv.id, button.faqId, button.useful);
         return reply(ctx, 'feedback', t('feedbackThanks', lang));
@@ -220,13 +327,8 @@ export function createPipeline(deps: PipelineDeps) {
       if (!entry) return applyDecision(ctx, { action: 'fallback', score: 0, alternatives: [] });
       if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', decision.faqId);
       if (conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
-      const text = entry.sourceUrl ? `${entry.answer}\n\n${t('source', lang)}: ${entry.sourceUrl}` : entry.answer;
-      const buttons: Button[] = [
-        { label: t('usefulButton', lang), action: { type: 'feedback', faqId: entry.id, useful: true } },
-        { label: t('notUsefulButton', lang), action: { type: 'feedback', faqId: entry.id, useful: false } },
-        { label: t('operatorButton', lang), action: { type: 'operator' } },
-      ];
-      return { ...reply(ctx, 'answer', text, buttons), faqId: entry.id, score: decision.score, alternatives: decision.alternatives };
+      const buttons: Button[] = [...feedbackButtons(entry.id, lang), { label: t('operatorButton', lang), action: { type: 'operator' } }];
+      return { ...reply(ctx, 'answer', answerText(entry, lang), buttons), faqId: entry.id, score: decision.score, alternatives: decision.alternatives };
     }
     if (decision.action === 'clarify') {
       const choices: Button[] = [];
@@ -235,6 +337,8 @@ export function createPipeline(deps: PipelineDeps) {
         if (entry) choices.push({ label: entry.question, action: { type: 'choose', faqId: id } });
       }
       if (choices.length === 0) return applyDecision(ctx, { action: 'fallback', score: decision.score, alternatives: [] });
+      // Entries disabled since retrieval saw them can leave one: a one-option question is no question.
+      if (choices.length === 1) return applyDecision(ctx, { action: 'answer', faqId: (choices[0]!.action as { faqId: string }).faqId, score: decision.score, alternatives: [] });
       choices.push({ label: t('operatorButton', lang), action: { type: 'operator' } });
       return { ...reply(ctx, 'clarify', t('clarify', lang), choices), score: decision.score, alternatives: decision.choices };
     }
@@ -245,6 +349,11 @@ export function createPipeline(deps: PipelineDeps) {
     return { ...reply(ctx, 'fallback', t('fallback', lang), buttons), score: decision.score, alternatives: decision.alternatives };
   }
 
+  /**
+   * The chat joins the operators' queue. The citizen is told their place and the rough wait here,
+   * once; "operators are back tomorrow" only when it is after hours and nobody is signed in to
+   * the console (an operator working late answers as usual).
+   */
   async function escalate(ctx: Ctx, reason: EscalationReason, faqId?: string): Promise<PipelineResult> {
     const { conv, lang } = ctx;
     const waiting = await conversations.countWaiting();
@@ -252,14 +361,26 @@ export function createPipeline(deps: PipelineDeps) {
     ctx.events.push({ type: 'escalated', conversationId: conv.id, reason });
     const now = deps.clock.now();
     let text: string;
-    if (isOfficeOpen(now, options.officeHours)) {
-      text = t('escalated', lang, { wait: Math.max(5, (waiting + 1) * (options.minutesPerWaiting ?? 3)) });
+    if (isOfficeOpen(now, options.officeHours) || (await operatorsOnline(ctx, now))) {
+      const place = waiting + 1;
+      text = t('escalated', lang, { place, wait: Math.max(5, place * (options.minutesPerWaiting ?? 3)) });
     } else {
       const next = nextOpening(now, options.officeHours);
       text = t('escalatedAfterHours', lang, { when: next ? describeOpening(next, lang) : '—' });
     }
     ctx.log.info({ reason }, 'escalated to an operator');
-    return { ...reply(ctx, 'escalate', text), faqId: faqId ?? null };
+    return { ...reply(ctx, 'escalate', text, [leaveButton(lang)]), faqId: faqId ?? null };
+  }
+
+  async function operatorsOnline(ctx: Ctx, now: Date): Promise<boolean> {
+    if (!deps.presence) return false;
+    try {
+      return await deps.presence.anyOnline(now);
+    } catch (err) {
+      // Presence only picks the wording; a failed lookup must not lose the escalation.
+      ctx.log.warn({ err: (err as Error).message }, 'operator presence unknown; office hours decide');
+      return false;
+    }
   }
 
   function matchesKeyword(text: string): boolean {
@@ -294,6 +415,21 @@ export function createPipeline(deps: PipelineDeps) {
 
 
   return { handle };
+}
+
+function answerText(entry: StoredKbEntry, lang: Lang): string {
+  return entry.sourceUrl ? `${entry.answer}\n\n${t('source', lang)}: ${entry.sourceUrl}` : entry.answer;
+}
+
+function feedbackButtons(faqId: string, lang: Lang): Button[] {
+  return [
+    { label: t('usefulButton', lang), action: { type: 'feedback', faqId, useful: true } },
+    { label: t('notUsefulButton', lang), action: { type: 'feedback', faqId, useful: false } },
+  ];
+}
+
+function leaveButton(lang: Lang): Button {
+  return { label: t('leaveQueueButton', lang), action: { type: 'leave-queue' } };
 }
 
 function languageButtons(): Button[] {

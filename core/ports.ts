@@ -119,6 +119,18 @@ export interface ConversationStore {
   recordRating(conversationId: string, score: number): Promise<void>;
   /** Conversations waiting for an operator now; drives the wait estimate told to citizens. */
   countWaiting(): Promise<number>;
+  /**
+   * The citizen no longer needs a person: `waiting` → `bot` in one conditional update (operator
+   * and fallback streak cleared). Undefined when the chat is no longer waiting, e.g. an operator
+   * claimed it a moment before, who then keeps it.
+   */
+  leaveQueue(conversationId: string): Promise<Conversation | undefined>;
+}
+
+/** Whether a person is at the console now, so citizens are not told "operators are back tomorrow" while one is. */
+export interface OperatorPresence {
+  /** True when some enabled operator has an unexpired console session that was active recently. */
+  anyOnline(now: Date): Promise<boolean>;
 }
 
 /** Where outbound replies go; the queue implements it, channels consume from it. */

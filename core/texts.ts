@@ -36,19 +36,44 @@ export const TEXTS = {
   },
   source: { kk: 'Дереккөз', ru: 'Источник', en: 'Source' },
   escalated: {
-    kk: 'Сізді операторға қостым. Жауап осы чатқа келеді, шамамен {wait} мин күтіңіз.',
-    ru: 'Я передал ваш вопрос оператору. Ответ придёт в этот чат, ожидание — примерно {wait} мин.',
-    en: 'I have passed your question to an operator. The reply will come to this chat; the wait is about {wait} min.',
+    kk: 'Сізді операторға қостым. Кезектегі орныңыз: {place}, шамамен {wait} мин күтіңіз. Жауап осы чатқа келеді. Күте тұрып маған сұрақ қоя беріңіз — білетінімді бірден айтамын.',
+    ru: 'Я передал ваш вопрос оператору. Ваше место в очереди: {place}, ожидание — примерно {wait} мин. Ответ придёт в этот чат. Пока ждёте, спрашивайте меня — на что смогу, отвечу сразу.',
+    en: 'I have passed your question to an operator. Your place in the queue: {place}; the wait is about {wait} min. The reply will come to this chat. While you wait, ask me anything — I will answer what I can right away.',
   },
   escalatedAfterHours: {
-    kk: 'Сізді операторға қостым. Операторлар қазір жұмыс істемейді, олар {when} бастап жауап береді. Жауап осы чатқа келеді.',
-    ru: 'Я передал ваш вопрос оператору. Сейчас операторы не работают, они ответят начиная с {when}. Ответ придёт в этот чат.',
-    en: 'I have passed your question to an operator. Operators are off duty now and will reply from {when}. The reply will come to this chat.',
+    kk: 'Сізді операторға қостым. Операторлар қазір жұмыс істемейді, олар {when} бастап жауап береді. Жауап осы чатқа келеді. Күте тұрып маған сұрақ қоя беріңіз — білетінімді бірден айтамын.',
+    ru: 'Я передал ваш вопрос оператору. Сейчас операторы не работают, они ответят начиная с {when}. Ответ придёт в этот чат. Пока ждёте, спрашивайте меня — на что смогу, отвечу сразу.',
+    en: 'I have passed your question to an operator. Operators are off duty now and will reply from {when}. The reply will come to this chat. While you wait, ask me anything — I will answer what I can right away.',
   },
   stillWaiting: {
     kk: 'Хабарламаңызды операторға жібердім, күте тұрыңыз.',
     ru: 'Ваше сообщение передано оператору, пожалуйста, подождите.',
     en: 'Your message has been passed to the operator, please wait.',
+  },
+  alreadyWaiting: {
+    kk: 'Сіз операторға кезектесіз, ол жақында жауап береді. Хабарламаңызды операторға жібердім.',
+    ru: 'Вы уже в очереди к оператору, он скоро ответит. Ваше сообщение передано оператору.',
+    en: 'You are already in the queue for an operator, who will reply soon. Your message has been passed on.',
+  },
+  stillInQueue: {
+    kk: 'Сіз оператор кезегінен шыққан жоқсыз. Жауап көмектессе, төмендегі батырманы басыңыз.',
+    ru: 'Вы по-прежнему в очереди к оператору. Если ответ помог, нажмите кнопку ниже.',
+    en: 'You are still in the queue for an operator. If this answer helped, press the button below.',
+  },
+  leftQueue: {
+    kk: 'Жақсы, сізді оператор кезегінен шығардым. Сұрағыңыз болса, жазыңыз — мен көмектесемін.',
+    ru: 'Хорошо, я убрал вас из очереди к оператору. Если будут вопросы — пишите, я помогу.',
+    en: 'All right, you have left the queue for an operator. If you have more questions, just write — I will help.',
+  },
+  operatorAlreadyJoined: {
+    kk: 'Оператор чатқа қосылып қойды — хабарламаңызды ол оқиды.',
+    ru: 'Оператор уже подключился к чату — ваше сообщение он прочитает.',
+    en: 'An operator has already joined the chat and will read your message.',
+  },
+  operatorJoined: {
+    kk: '{name} (оператор) қосылды.',
+    ru: 'К вам подключился оператор {name}.',
+    en: '{name} (operator) has joined.',
   },
   returnedToBot: {
     kk: 'Оператор сөйлесуді аяқтады. Тағы сұрағыңыз болса, жазыңыз — мен көмектесемін.',
@@ -91,6 +116,7 @@ export const TEXTS = {
     en: 'Sorry, something went wrong on our side. Please try again shortly.',
   },
   operatorButton: { kk: 'Операторға жазу', ru: 'Связаться с оператором', en: 'Talk to an operator' },
+  leaveQueueButton: { kk: 'Маман керек емес, ботпен жалғастырамын', ru: 'Оператор уже не нужен', en: 'No need for an operator now' },
   usefulButton: { kk: '👍 Пайдалы', ru: '👍 Полезно', en: '👍 Helpful' },
   notUsefulButton: { kk: '👎 Пайдасыз', ru: '👎 Не помогло', en: '👎 Not helpful' },
 } satisfies Record<string, Texts>;

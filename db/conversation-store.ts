@@ -93,6 +93,16 @@ export function createConversationStore(db: Db): ConversationStore & {
       const rows = await db.select({ n: count() }).from(conversations).where(and(eq(conversations.owner, 'waiting')));
       return Number(rows[0]?.n ?? 0);
     },
+
+    async leaveQueue(id) {
+      // Conditional, like an operator's claim: of a claim and a leave at once exactly one wins.
+      const rows = await db
+        .update(conversations)
+        .set({ owner: 'bot', operatorId: null, fallbackStreak: 0, escalatedAt: null, updatedAt: sql`now()` })
+        .where(and(eq(conversations.id, id), eq(conversations.owner, 'waiting')))
+        .returning();
+      return rows[0] ? toConversation(rows[0]) : undefined;
+    },
   };
 }
 

@@ -28,6 +28,9 @@ export interface OperatorSession {
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 export const MIN_PASSWORD = 10;
 
+/** How often a used session's last-seen time is written. */
+const TOUCH_EVERY_MS = 60_000;
+
 // A well-formed hash to verify against when the username is unknown, so a missing account
 // costs as much time as a wrong password and usernames cannot be probed by timing.
 let decoy: Promise<string> | undefined;
@@ -81,7 +84,7 @@ export function createOperatorAccounts(db: Db) {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + ttlMs);
-    await db.insert(operatorSessions).values({ tokenHash: tokenHash(token), operatorId, csrfToken, expiresAt });
+    await db.insert(operatorSessions).values({ tokenHash: tokenHash(token), operatorId, csrfToken, expiresAt, lastSeenAt: now });
     return { token, csrfToken, expiresAt };
   }
 
@@ -94,6 +97,11 @@ export function createOperatorAccounts(db: Db) {
       .where(and(eq(operatorSessions.tokenHash, tokenHash(token)), gt(operatorSessions.expiresAt, now)));
     const row = found[0];
     if (!row || row.o.disabled) return undefined;
+    // Presence (db/operator-presence.ts) reads this; once a minute is fresh enough and spares a
+    // write on every console request.
+    if (now.getTime() - row.s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+      await db.update(operatorSessions).set({ lastSeenAt: now }).where(eq(operatorSessions.tokenHash, row.s.tokenHash));
+    }
     return { operator: toAccount(row.o), csrfToken: row.s.csrfToken, expiresAt: row.s.expiresAt };
   }
 

@@ -224,6 +224,11 @@ export const operatorSessions = pgTable('operator_sessions', {
     .references(() => operators.id, { onDelete: 'cascade' }),
   csrfToken: text('csrf_token').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /**
+   * When the console last used the session (touched at most once a minute; an open console's
+   * event stream checks in every 15 s): an operator counts as present only while this is recent.
+   */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   createdAt: createdAt(),
 });
 

@@ -29,9 +29,18 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The calls that deliver `out`, in order; a long text is split, buttons go with the last part. */
+/** Marks a person's message in messengers (gender-neutral: operators are women and men). */
+export const OPERATOR_MARK = '🧑‍💼';
+
+/**
+ * The calls that deliver `out`, in order; a long text is split, buttons go with the last part.
+ * A receipt (no text: a person has the chat) needs no call. A person's reply starts with their
+ * name, so the citizen can tell it from the bot's.
+ */
 export function renderOutbound(out: OutboundMessage): SendMessageCall[] {
-  const chunks = splitText(out.text, MAX_CHUNK);
+  if (out.receipt) return [];
+  const text = out.from ? `${OPERATOR_MARK} ${out.from.name}: ${out.text}` : out.text;
+  const chunks = splitText(text, MAX_CHUNK);
   const keyboard = inlineKeyboard(out.buttons ?? []);
   const replyTo = out.inReplyTo && /^\d+$/.test(out.inReplyTo) ? Number(out.inReplyTo) : undefined;
   return chunks.map((chunk, i) => ({

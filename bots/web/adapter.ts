@@ -46,6 +46,8 @@ export function createWebAdapter(opts: WebAdapterOptions): WebAdapter {
         buttons: (out.buttons ?? []).map((b) => ({ label: b.label, data: encodeButton(b.action) })),
         lang: out.lang,
         inReplyTo: out.inReplyTo,
+        ...(out.from ? { from: out.from } : {}),
+        ...(out.receipt ? { receipt: out.receipt } : {}),
       });
     },
     async stop() {

@@ -13,6 +13,10 @@ export interface WebEvent {
   buttons: { label: string; data: string }[];
   lang?: Lang;
   inReplyTo?: string;
+  /** A person wrote this (the page shows their name and styles it apart from the bot). */
+  from?: { role: 'operator'; name: string };
+  /** No reply will follow this message (a person has the chat): the page stops "typing…". */
+  receipt?: 'relayed';
 }
 
 export type WebEventInput = Omit<WebEvent, 'id'>;

@@ -26,6 +26,9 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   main { flex:1; overflow-y:auto; padding:16px; display:flex; flex-direction:column; gap:10px; background:var(--bg); }
   .msg { max-width:85%; padding:10px 14px; border-radius:16px; white-space:pre-wrap; word-wrap:break-word; box-shadow:0 1px 2px rgba(0,0,0,.06); }
   .bot { align-self:flex-start; background:var(--bot); border-bottom-left-radius:4px; }
+  .person { align-self:flex-start; background:#fff8e1; border:1px solid #f3d36b; border-left:4px solid var(--sun); border-bottom-left-radius:4px; }
+  .person .who { display:block; font-size:13px; font-weight:600; color:#8a6d00; margin-bottom:2px; }
+  .receipt { align-self:flex-end; color:var(--muted); font-size:12px; margin-top:-6px; padding-right:6px; }
   .me { align-self:flex-end; background:var(--me); border-bottom-right-radius:4px; }
   .msg a { color:var(--brand-dark); }
   .choices { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; }
@@ -62,9 +65,9 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
 <script>
 (() => {
   const UI = {
-    kk: { subtitle: 'Мемлекеттік қызметтер бойынша анықтамашы', placeholder: 'Сұрағыңызды жазыңыз…', send: 'Жіберу', typing: 'Көмек жазып жатыр…', offline: 'Байланыс үзілді, қайта қосылуда…', failed: 'Жіберілмеді, қайталап көріңіз.', busy: 'Қазір сұрақтар өте көп, сәлден соң қайта жіберіледі…' },
-    ru: { subtitle: 'Помощник по государственным услугам', placeholder: 'Напишите ваш вопрос…', send: 'Отправить', typing: 'Кёмек печатает…', offline: 'Нет связи, переподключаемся…', failed: 'Не отправлено, попробуйте ещё раз.', busy: 'Сейчас очень много вопросов, отправим повторно через несколько секунд…' },
-    en: { subtitle: 'Assistant for government services', placeholder: 'Type your question…', send: 'Send', typing: 'Kömek is typing…', offline: 'Connection lost, reconnecting…', failed: 'Not sent, please try again.', busy: 'Many questions right now; sending again in a few seconds…' },
+    kk: { subtitle: 'Мемлекеттік қызметтер бойынша анықтамашы', placeholder: 'Сұрағыңызды жазыңыз…', send: 'Жіберу', typing: 'Көмек жазып жатыр…', relayed: '✓ Операторға жеткізілді', operator: 'оператор', offline: 'Байланыс үзілді, қайта қосылуда…', failed: 'Жіберілмеді, қайталап көріңіз.', busy: 'Қазір сұрақтар өте көп, сәлден соң қайта жіберіледі…' },
+    ru: { subtitle: 'Помощник по государственным услугам', placeholder: 'Напишите ваш вопрос…', send: 'Отправить', typing: 'Кёмек печатает…', relayed: '✓ Передано оператору', operator: 'оператор', offline: 'Нет связи, переподключаемся…', failed: 'Не отправлено, попробуйте ещё раз.', busy: 'Сейчас очень много вопросов, отправим повторно через несколько секунд…' },
+    en: { subtitle: 'Assistant for government services', placeholder: 'Type your question…', send: 'Send', typing: 'Kömek is typing…', relayed: '✓ Delivered to the operator', operator: 'operator', offline: 'Connection lost, reconnecting…', failed: 'Not sent, please try again.', busy: 'Many questions right now; sending again in a few seconds…' },
   };
   const $ = (id) => document.getElementById(id);
   const log = $('log'), input = $('input'), form = $('form'), status = $('status');
@@ -74,7 +77,10 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   if (!session) { session = newId(); localStorage.setItem('komek.session', session); }
   const browser = (navigator.language || 'kk').slice(0, 2);
   let lang = localStorage.getItem('komek.lang') || (UI[browser] ? browser : 'kk');
-  let typing;
+  let typing, typingTimer;
+  // A reply normally ends "typing…"; should none come (a worker down, a message lost), the
+  // indicator still goes after this long instead of promising an answer for ever.
+  const TYPING_MAX_MS = 20000;
 
   function applyLang() {
     const t = UI[lang];
@@ -92,9 +98,16 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
     }
   }
 
-  function add(who, text, buttons) {
+  function add(who, text, buttons, from) {
     const div = document.createElement('div');
     div.className = 'msg ' + who;
+    if (from) {
+      // A person wrote this: their name on top, so the citizen knows it is not the bot.
+      const name = document.createElement('span');
+      name.className = 'who';
+      name.textContent = from.name + ' · ' + UI[lang].operator;
+      div.append(name);
+    }
     linkify(div, text);
     if (buttons && buttons.length) {
       const box = document.createElement('div');
@@ -113,8 +126,20 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   }
 
   function showTyping(on) {
+    clearTimeout(typingTimer);
     if (on && !typing) { typing = document.createElement('div'); typing.className = 'typing'; typing.textContent = UI[lang].typing; log.append(typing); log.scrollTop = log.scrollHeight; }
+    if (on) typingTimer = setTimeout(() => showTyping(false), TYPING_MAX_MS);
     if (!on && typing) { typing.remove(); typing = undefined; }
+  }
+
+  function showReceipt() {
+    const last = log.lastElementChild;
+    if (last && last.classList.contains('receipt')) return;
+    const div = document.createElement('div');
+    div.className = 'receipt';
+    div.textContent = UI[lang].relayed;
+    log.append(div);
+    log.scrollTop = log.scrollHeight;
   }
 
   async function send(text, button, silent) {
@@ -148,7 +173,14 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   function connect() {
     const events = new EventSource('chat/events?session=' + encodeURIComponent(session));
     events.onopen = () => { status.textContent = ''; };
-    events.onmessage = (e) => { const m = JSON.parse(e.data); showTyping(false); add('bot', m.text, m.buttons); };
+    events.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      showTyping(false);
+      // A receipt: the message went to the operator who has the chat; no bot reply will come.
+      if (m.receipt) return showReceipt();
+      if (m.from) add('person', m.text, m.buttons, m.from);
+      else add('bot', m.text, m.buttons);
+    };
     events.onerror = () => { status.textContent = UI[lang].offline; };
   }
 

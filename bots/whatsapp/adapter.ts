@@ -138,6 +138,12 @@ export function createWhatsAppAdapter(deps: WhatsAppAdapterDeps): WhatsAppAdapte
   }
 
   async function send(message: OutboundMessage): Promise<void> {
+    if (message.receipt) {
+      // No text follows (a person has the chat): only the "typing…" shown on intake is ended.
+      const sock = connection.openSocket();
+      if (sock) presence(sock, 'paused', message.chatId);
+      return;
+    }
     const status = connection.status();
     if (status === 'logged-out') throw new PermanentError('WhatsApp session is logged out; scan a new QR code');
     const rendered = renderOutbound(message);

@@ -1,8 +1,9 @@
 /**
  * The operator console end to end through Telegram: a citizen in the `telegram-test-api`
  * emulator asks for an operator; an operator in headless Chromium sees the chat appear live,
- * claims it (a second operator is refused), replies — the citizen receives exactly that text in
- * Telegram — sees the citizen's next message live, and returns the chat to the bot, which then
+ * claims it (a second operator is refused) — the citizen is told by name who joined — replies —
+ * the citizen receives exactly that text in Telegram, marked with the operator's name — sees the
+ * citizen's next message live, and returns the chat to the bot, which then
  * answers the citizen's question from the knowledge base, in Russian. Everything between the
  * emulator and the browser is the real thing: config, services, trained model, runtime, queue,
  * Telegram adapter and console.
@@ -112,35 +113,38 @@ describe('operator console through Telegram', () => {
     assert.equal(await b.locator('#claim').count(), 0, 'no claim button on a claimed chat');
     assert.equal((await stack.services.conversations.open('telegram', String(CHAT), String(CHAT))).operatorId, stack.operators[0]!.id);
 
-    // 4. A replies; the citizen receives exactly that text in Telegram.
+    // 4. The citizen is told, by the operator's name, that a person has joined.
+    assert.equal(await nthReply(2, 'the operator-joined notice in Telegram'), 'К вам подключился оператор Айгерім.');
+
+    // 5. A replies; the citizen receives exactly that text in Telegram, marked as the operator's.
     await a.fill('#reply', REPLY);
     await a.keyboard.press('Control+Enter');
-    assert.equal(await nthReply(2, 'the operator reply in Telegram'), REPLY);
+    assert.equal(await nthReply(3, 'the operator reply in Telegram'), `🧑‍💼 Айгерім: ${REPLY}`);
     await a.locator('.msg.operator', { hasText: 'Социальное обеспечение' }).waitFor();
 
-    // 5. The citizen writes again: A sees it live; the bot keeps quiet while a person owns the chat.
+    // 6. The citizen writes again: A sees it live; the bot keeps quiet while a person owns the chat.
     await citizenSays('Спасибо, а сроки какие?');
     await a.locator('.msg.citizen', { hasText: 'сроки какие' }).waitFor({ timeout: 5000 });
     await sleep(1200); // a bot reply, had one been queued, would have arrived by now (1 msg/s per chat)
-    assert.equal(replies().length, 2, `the bot stayed silent, got: ${replies().slice(2).join(' | ')}`);
+    assert.equal(replies().length, 3, `the bot stayed silent, got: ${replies().slice(3).join(' | ')}`);
 
-    // 6. A returns the chat to the bot; the citizen is told; the chat leaves every queue.
+    // 7. A returns the chat to the bot; the citizen is told; the chat leaves every queue.
     await a.click('#return');
-    assert.equal(await nthReply(3, 'the returned-to-bot notice'), t('returnedToBot', 'ru'));
+    assert.equal(await nthReply(4, 'the returned-to-bot notice'), t('returnedToBot', 'ru'));
     await a.locator(`.queue-item[data-id="${id}"]`).waitFor({ state: 'detached', timeout: 5000 });
     await b.locator(`.queue-item[data-id="${id}"]`).waitFor({ state: 'detached', timeout: 5000 });
 
-    // 7. The bot answers the next question from the knowledge base, in Russian (asked in words
+    // 8. The bot answers the next question from the knowledge base, in Russian (asked in words
     // that are neither the entry's question nor one of its alternative phrasings).
     await citizenSays('Как встать в очередь на детский садик?');
-    const answer = await nthReply(4, 'the bot’s answer');
+    const answer = await nthReply(5, 'the bot’s answer');
     const expected = entries.find((e) => e.id === 'kindergarten-queue' && e.lang === 'ru')!;
     assert.ok(answer.startsWith(expected.answer), `answer from the knowledge base in Russian, got: ${answer.slice(0, 120)}`);
     const history = await stack.services.conversations.messages(id);
     const last = history.at(-1)!;
     assert.deepEqual({ author: last.author, faqId: last.faqId }, { author: 'bot', faqId: 'kindergarten-queue' });
     await sleep(500);
-    assert.equal(replies().length, 4, 'nothing was sent twice');
+    assert.equal(replies().length, 5, 'nothing was sent twice');
 
     await a.context().close();
     await b.context().close();

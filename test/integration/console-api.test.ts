@@ -131,29 +131,36 @@ for (const [kind, open] of await databaseKinds()) {
     it('sends a reply through the sink, stores it as the operator\'s, and keeps the bot silent', async () => {
       const id = await waiting('reply-1');
       assert.equal((await aigerim.call('POST', `/api/conversations/${id}/reply`, { text: 'Сначала займите' })).status, 409);
+      const claimedAt = h.outbound.sent.length;
       assert.equal((await aigerim.call('POST', `/api/conversations/${id}/claim`)).status, 200);
+      assert.deepEqual(
+        h.outbound.sent.slice(claimedAt).map((m) => [m.chatId, m.text, m.from]),
+        [['reply-1', 'К вам подключился оператор Айгерім.', undefined]],
+        'the citizen hears who joined',
+      );
       assert.equal((await daniyar.call('POST', `/api/conversations/${id}/reply`, { text: 'не мой' })).status, 409);
       const before = h.outbound.sent.length;
       const res = await aigerim.call('POST', `/api/conversations/${id}/reply`, { text: 'Здравствуйте! Пособие оформляется в ЦОН.' });
       assert.equal(res.status, 200);
       const sent = h.outbound.sent.slice(before);
       assert.equal(sent.length, 1);
-      assert.deepEqual({ channel: sent[0]!.channel, chatId: sent[0]!.chatId, text: sent[0]!.text, lang: sent[0]!.lang }, {
+      assert.deepEqual({ channel: sent[0]!.channel, chatId: sent[0]!.chatId, text: sent[0]!.text, lang: sent[0]!.lang, from: sent[0]!.from }, {
         channel: 'telegram',
         chatId: 'reply-1',
         text: 'Здравствуйте! Пособие оформляется в ЦОН.',
         lang: 'ru',
+        from: { role: 'operator', name: 'Айгерім' },
       });
       const stored = (await h.conversations.messages(id)).filter((m) => m.author === 'operator');
       assert.equal(stored.length, 1);
       assert.equal(stored[0]!.operatorId, h.operators.aigerim.id);
       const relayed = await h.citizen('reply-1', 'Как получить удостоверение?');
       assert.equal(relayed.action, 'relayed');
-      assert.equal(relayed.replies.length, 0);
+      assert.deepEqual(relayed.replies.map((r) => [r.text, r.receipt]), [['', 'relayed']], 'no bot text, only a receipt');
       const view = await aigerim.call('GET', `/api/conversations/${id}`);
       assert.deepEqual(
         view.json.conversation.messages.map((m: { author: string }) => m.author),
-        ['citizen', 'bot', 'system', 'operator', 'citizen'],
+        ['citizen', 'bot', 'system', 'bot', 'operator', 'citizen'],
       );
       assert.equal((await aigerim.call('POST', `/api/conversations/${id}/reply`, { text: '   ' })).status, 400);
     });

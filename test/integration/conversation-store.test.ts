@@ -83,6 +83,24 @@ for (const [kind, open] of kinds) {
       }
     });
 
+    test('leaveQueue takes a waiting chat back to the bot, and only a waiting one', async () => {
+      const { store, drop } = await open();
+      try {
+        const conv = (await store.intake(base))!;
+        assert.equal(await store.leaveQueue(conv.id), undefined, 'a bot chat has no queue to leave');
+        await store.record(conv.id, { owner: 'waiting', fallbackStreak: 0 }, []);
+        await store.update(conv.id, { fallbackStreak: 1 });
+        const left = await store.leaveQueue(conv.id);
+        assert.deepEqual([left?.owner, left?.operatorId, left?.fallbackStreak], ['bot', null, 0]);
+        assert.equal(await store.countWaiting(), 0);
+        await store.update(conv.id, { owner: 'operator', operatorId: null });
+        assert.equal(await store.leaveQueue(conv.id), undefined, 'a chat an operator took stays with the operator');
+        assert.equal((await store.intake({ ...base, messageId: '2' }))?.owner, 'operator');
+      } finally {
+        await drop();
+      }
+    });
+
     test('record writes the patch and the replies together, in order', async () => {
       const { store, drop } = await open();
       try {

@@ -82,7 +82,37 @@ describe('operator actions', () => {
     const stored = await actions.reply(aigerim, conv.id, '  Hello, I can help.  ');
     assert.equal(stored.author, 'operator');
     assert.equal(stored.operatorId, aigerim.id);
-    assert.deepEqual(sent.map((m) => [m.channel, m.chatId, m.text, m.lang]), [['whatsapp', '7701', 'Hello, I can help.', 'en']]);
+    assert.deepEqual(sent.map((m) => [m.channel, m.chatId, m.text, m.lang, m.from]), [
+      ['whatsapp', '7701', 'Айгерім (operator) has joined.', 'en', undefined],
+      ['whatsapp', '7701', 'Hello, I can help.', 'en', { role: 'operator', name: 'Айгерім' }],
+    ]);
+  });
+
+  it('tells the citizen by name, in their language, that an operator joined — once', async () => {
+    await store.update(conv.id, { lang: 'ru' });
+    await actions.claim(aigerim, conv.id);
+    await actions.claim(aigerim, conv.id); // the same operator clicking again
+    assert.deepEqual(sent.map((m) => m.text), ['К вам подключился оператор Айгерім.']);
+    assert.equal(sent[0]!.from, undefined, 'the notice is the service speaking, not the operator');
+    const history = await store.messages(conv.id);
+    assert.deepEqual(history.filter((m) => m.author === 'bot').map((m) => m.action), ['operator-joined']);
+    await store.update(conv.id, { lang: 'kk' });
+    await actions.transfer(aigerim, conv.id, { id: daniyar.id, displayName: daniyar.displayName });
+    assert.equal(sent.at(-1)!.text, 'Данияр (оператор) қосылды.');
+  });
+
+  it('keeps a claim whose joined notice could not be queued', async () => {
+    const logger = recordingLogger();
+    const flaky = createOperatorActions({
+      conversations: memoryOperatorConversations(store),
+      store,
+      outbound: { send: async () => Promise.reject(new Error('queue down')) },
+      audit: { record: async () => {} },
+      clock: fixedClock('2026-12-01T06:00:00Z'),
+      logger,
+    });
+    assert.equal((await flaky.claim(aigerim, conv.id)).owner, 'operator');
+    assert.ok(logger.lines.some((l) => l.level === 'warn' && /joined/.test(l.msg ?? '')));
   });
 
   it('does not store a reply the sink failed to take', async () => {

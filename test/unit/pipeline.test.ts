@@ -3,6 +3,8 @@ import { beforeEach, describe, it } from 'node:test';
 import { encodeButton, type InboundMessage } from '../../core/envelopes.ts';
 import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
 import { createPipeline } from '../../core/pipeline.ts';
+import type { OperatorPresence } from '../../core/ports.ts';
+import { t, TEXTS } from '../../core/texts.ts';
 import { entry, fakeKb, fixedClock, letterDetector, recordingLogger, scriptedRetriever, pipelineOptions } from '../helpers/fakes.ts';
 
 const kb = fakeKb([
@@ -94,14 +96,16 @@ describe('pipeline', () => {
     assert.equal(conv!.owner, 'waiting');
   });
 
-  it('escalates on request, tells the wait, then relays to the operator silently', async () => {
+  it('escalates on request and tells the place in the queue and the wait, with a way out', async () => {
     const r = await s.pipeline.handle(msg('позовите оператора'));
     assert.equal(r.action, 'escalate');
-    assert.match(r.replies[0]!.text, /примерно 5 мин/);
-    const next = await s.pipeline.handle(msg('алло, вы тут?'));
-    assert.equal(next.action, 'relayed');
-    assert.equal(next.replies.length, 0);
-    assert.equal(s.retriever.calls.length, 0);
+    assert.match(r.replies[0]!.text, /место в очереди: 1, ожидание — примерно 5 мин/);
+    assert.deepEqual(r.replies[0]!.buttons?.map((b) => b.action), [{ type: 'leave-queue' }]);
+  })
+
+  it('does not escalate a citizen who says they need no operator', async () => {
+    assert.notEqual((await s.pipeline.handle(msg('оператор не нужен'))).action, 'escalate');
+    assert.equal(s.conversations.all()[0]!.owner, 'bot');
   });
 
   it('tells when operators are back outside office hours', async () => {
@@ -141,6 +145,139 @@ describe('pipeline', () => {
     const r = await s.pipeline.handle(msg('удостоверение'));
     const history = await s.conversations.messages(r.conversationId!);
     assert.deepEqual(history.map((m) => [m.author, m.action]), [['citizen', null], ['bot', 'answer']]);
+  });
+});
+
+describe('pipeline while the chat waits for an operator', () => {
+  let s: ReturnType<typeof setup>;
+  beforeEach(async () => {
+    s = setup();
+    assert.equal((await s.pipeline.handle(msg('позовите оператора'))).action, 'escalate');
+  });
+  const owner = () => s.conversations.all()[0]!.owner;
+
+  it('acknowledges what it cannot answer, without repeating the place or the wait', async () => {
+    for (const text of ['алло, вы тут?', 'какая погода завтра', 'спасибо']) {
+      const r = await s.pipeline.handle(msg(text));
+      assert.equal(r.action, 'acknowledged', text);
+      assert.equal(r.replies[0]!.text, t('stillWaiting', 'ru'));
+      assert.doesNotMatch(r.replies[0]!.text, /очереди|мин/);
+      assert.deepEqual(r.replies[0]!.buttons?.map((b) => b.action.type), ['leave-queue']);
+    }
+    const sticker = await s.pipeline.handle(msg('', { kind: 'sticker' }));
+    assert.equal(sticker.action, 'acknowledged');
+    assert.equal(owner(), 'waiting');
+    assert.ok(s.events.filter((e) => (e as { type: string }).type === 'citizen-message').length >= 4, 'the console hears of each message');
+  });
+
+  it('answers a question it can answer confidently; the chat keeps its place and operators see the answer', async () => {
+    const r = await s.pipeline.handle(msg('Как получить удостоверение?'));
+    assert.equal(r.action, 'answer');
+    assert.equal(r.faqId, 'id-card');
+    assert.match(r.replies[0]!.text, /^Обратитесь в ЦОН\./);
+    assert.ok(r.replies[0]!.text.endsWith(t('stillInQueue', 'ru')), r.replies[0]!.text);
+    assert.deepEqual(r.replies[0]!.buttons?.map((b) => b.action.type), ['feedback', 'feedback', 'leave-queue']);
+    assert.equal(owner(), 'waiting');
+    const history = await s.conversations.messages(r.conversationId!);
+    assert.deepEqual(history.at(-1)!.faqId, 'id-card');
+    // Choices between close entries are no answer: acknowledged instead.
+    assert.equal((await s.pipeline.handle(msg('нужен документ'))).action, 'acknowledged');
+    // A topic marked for people is not answered by the bot even while waiting.
+    assert.equal((await s.pipeline.handle(msg('разрешение на оружие'))).action, 'acknowledged');
+  });
+
+  it('tells a citizen who asks again that they are in the queue', async () => {
+    const r = await s.pipeline.handle(msg('где оператор?'));
+    assert.equal(r.action, 'already-waiting');
+    assert.equal(r.replies[0]!.text, t('alreadyWaiting', 'ru'));
+    const pressed = await s.pipeline.handle(msg('Связаться с оператором', { callbackData: 'op' }));
+    assert.equal(pressed.action, 'already-waiting');
+    assert.equal(owner(), 'waiting');
+  });
+
+  for (const text of ['бот помог', 'уже не надо', 'оператор больше не нужен', 'ботпен жалғастырамын', 'маман керек емес', 'never mind, the bot helped']) {
+    it(`leaves the queue when the citizen says "${text}", and the bot answers again`, async () => {
+      const r = await s.pipeline.handle(msg(text));
+      assert.equal(r.action, 'left-queue');
+      assert.ok(Object.values(TEXTS.leftQueue).includes(r.replies[0]!.text), r.replies[0]!.text);
+      const conv = s.conversations.all()[0]!;
+      assert.deepEqual([conv.owner, conv.operatorId, conv.fallbackStreak], ['bot', null, 0]);
+      assert.deepEqual(s.events.at(-1), { type: 'owner-changed', conversationId: conv.id, owner: 'bot' });
+      const history = await s.conversations.messages(conv.id);
+      assert.deepEqual(history.slice(-2).map((m) => [m.author, m.action]), [['bot', 'left-queue'], ['system', 'left-queue']]);
+      const next = await s.pipeline.handle(msg('Как получить удостоверение?'));
+      assert.equal(next.action, 'answer');
+      assert.doesNotMatch(next.replies[0]!.text, /очереди/);
+    });
+  }
+
+  it('leaves the queue by the button of the waiting notice', async () => {
+    const r = await s.pipeline.handle(msg('Оператор уже не нужен', { callbackData: encodeButton({ type: 'leave-queue' }) }));
+    assert.equal(r.action, 'left-queue');
+    assert.equal(r.replies[0]!.text, t('leftQueue', 'ru'));
+    assert.equal(owner(), 'bot');
+    // Pressed again on the old message: nothing to leave, no escalation, no error.
+    assert.equal((await s.pipeline.handle(msg('Оператор уже не нужен', { callbackData: 'lq' }))).action, 'left-queue');
+    assert.equal(owner(), 'bot');
+  });
+
+  it('keeps the chat with an operator who claimed it just before the citizen left', async () => {
+    const store = s.conversations;
+    const leave = store.leaveQueue.bind(store);
+    store.leaveQueue = async (id) => {
+      await store.update(id, { owner: 'operator', operatorId: 'op-1' });
+      return leave(id);
+    };
+    const r = await s.pipeline.handle(msg('уже не надо'));
+    assert.equal(r.replies[0]!.text, t('operatorAlreadyJoined', 'ru'));
+    assert.deepEqual([store.all()[0]!.owner, store.all()[0]!.operatorId], ['operator', 'op-1']);
+  });
+
+  it('relays to an operator who owns the chat with a receipt and no text, without retrieval', async () => {
+    await s.conversations.update(s.conversations.all()[0]!.id, { owner: 'operator', operatorId: 'op-1' });
+    const calls = s.retriever.calls.length;
+    const r = await s.pipeline.handle(msg('Как получить удостоверение?'));
+    assert.equal(r.action, 'relayed');
+    assert.deepEqual(r.replies.map((m) => [m.text, m.receipt, m.buttons]), [['', 'relayed', undefined]]);
+    assert.equal(s.retriever.calls.length, calls);
+    assert.equal((await s.conversations.messages(r.conversationId!)).at(-1)!.author, 'citizen');
+  });
+});
+
+describe('pipeline escalation outside office hours', () => {
+  const saturdayNight = '2026-11-28T16:00:00Z'; // Saturday 21:00 in Almaty
+  function late(presence?: OperatorPresence) {
+    const logger = recordingLogger();
+    const pipeline = createPipeline({
+      kb,
+      retriever: scriptedRetriever({}),
+      detector: letterDetector,
+      conversations: createMemoryConversationStore(),
+      clock: fixedClock(saturdayNight),
+      logger,
+      presence,
+      options: pipelineOptions(),
+    });
+    return { pipeline, logger };
+  }
+
+  it('says when operators are back only when nobody is signed in to the console', async () => {
+    const seen: Date[] = [];
+    const nobody = late({ anyOnline: async (now) => (seen.push(now), false) });
+    assert.match((await nobody.pipeline.handle(msg('оператор'))).replies[0]!.text, /понедельника 09:00/);
+    assert.deepEqual(seen, [new Date(saturdayNight)]);
+    const someone = late({ anyOnline: async () => true });
+    const text = (await someone.pipeline.handle(msg('оператор'))).replies[0]!.text;
+    assert.match(text, /место в очереди: 1/);
+    assert.doesNotMatch(text, /не работают/);
+  });
+
+  it('falls back to office hours when presence cannot be read', async () => {
+    const broken = late({ anyOnline: async () => { throw new Error('db down'); } });
+    const r = await broken.pipeline.handle(msg('оператор'));
+    assert.equal(r.action, 'escalate');
+    assert.match(r.replies[0]!.text, /понедельника 09:00/);
+    assert.ok(broken.logger.lines.some((l) => l.level === 'warn' && /presence/.test(l.msg ?? '')));
   });
 });
 

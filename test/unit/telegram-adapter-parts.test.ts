@@ -157,3 +157,11 @@ describe('throttle', () => {
     assert.deepEqual(waits, [3000]);
   });
 });
+
+describe('telegram rendering of people and receipts', () => {
+  test('an operator’s reply starts with their name; a receipt makes no call', () => {
+    const [call] = renderOutbound({ channel: 'telegram', chatId: '42', text: 'Здравствуйте! <b>ЦОН</b>', from: { role: 'operator', name: 'Айгерим' }, traceId: 't' });
+    assert.equal(call!.text, '🧑‍💼 Айгерим: Здравствуйте! &lt;b&gt;ЦОН&lt;/b&gt;');
+    assert.deepEqual(renderOutbound({ channel: 'telegram', chatId: '42', text: '', receipt: 'relayed', traceId: 't' }), []);
+  });
+});

@@ -70,6 +70,22 @@ describe('whatsapp adapter', () => {
     await t.adapter.stop();
   });
 
+  it('marks an operator’s reply with their name and ends typing on a receipt without sending text', async () => {
+    const t = setup();
+    await t.adapter.start(t.sink);
+    const sock = t.factory.latest();
+    sock.open();
+    await t.adapter.deliver(reply({ text: 'Здравствуйте!', from: { role: 'operator', name: 'Айгерим' } }));
+    assert.deepEqual(sock.sent, [{ jid: JID, text: '🧑‍💼 *Айгерим:* Здравствуйте!' }]);
+    sock.emit('messages.upsert', { type: 'notify', messages: [text('Спасибо', 'WA9')] });
+    await settle();
+    assert.deepEqual(sock.presence.at(-1), { type: 'composing', jid: JID });
+    await t.adapter.deliver(reply({ text: '', receipt: 'relayed' }));
+    assert.equal(sock.sent.length, 1, 'a receipt sends no message');
+    assert.deepEqual(sock.presence.at(-1), { type: 'paused', jid: JID });
+    await t.adapter.stop();
+  });
+
   it('passes stickers and media on with their kind', async () => {
     const t = setup();
     await t.adapter.start(t.sink);
