@@ -6,6 +6,7 @@ import type { Command, CommandContext } from './command.ts';
 import { CalibrationError } from '../inference/retrieval/self-check.ts';
 import { UsageError } from './command.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
+import { DataFolderLockedError } from '../db/data-folder-lock.ts';
 import { buildServices, type AppServices } from './services.ts';
 import { askCommand } from './commands/ask.ts';
 import { kbCommand } from './commands/kb.ts';
@@ -77,6 +78,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
       // Nothing was stored: the model in use (if any) stays, and the administrator is told why.
       process.stderr.write(`komek ${name}: training failed, no model was stored: ${err.message}\n`);
       return 1;
+    }
+    if (err instanceof DataFolderLockedError) {
+      // EX_TEMPFAIL: nothing is wrong with the command; it can run once the folder is free.
+      process.stderr.write(`komek ${name}: ${err.message}\n`);
+      return 75;
     }
     process.stderr.write(`komek ${name}: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

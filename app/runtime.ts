@@ -15,6 +15,9 @@ import { createBaileysSocketFactory } from '../bots/whatsapp/socket.ts';
 import { createConsoleMount, type ConsoleMount } from '../console/index.ts';
 import { systemClock, type OutboundSink } from '../core/ports.ts';
 import { createDeliveryMarks } from '../db/delivery-marks.ts';
+import { createOperatorAccounts } from '../db/operator-accounts.ts';
+import { MODEL_KIND } from '../inference/index.ts';
+import { startLocalAdmin, type LocalAdmin } from './local-admin.ts';
 import { createPostgresAuthState } from '../db/whatsapp-auth-store.ts';
 import type { CommandContext } from './command.ts';
 import type { ChannelAdapter } from '../bots/channel.ts';
@@ -143,7 +146,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
     // The backlog is what waits in both queues: replies pile up too when a platform is slow.
     const backpressure = createBackpressure({ queues: [queues.inbound, queues.outbound], highWater: config.queueHighWater, logger });
     hub = queues.redis ? await createRedisWebHub({ connection: queues.redis, prefix: config.queuePrefix, logger }) : createMemoryHub();
-    const web = createWebAdapter({ hub, logger });
+    const web = createWebAdapter({ hub, logger, maxMessageChars: config.maxMessageChars });
     adapters.push(web);
     const telegram = config.telegram
       ? createTelegramAdapter({
@@ -273,7 +276,12 @@ export async function runRole(
   const services = await ctx.services();
   const { logger } = services;
   let consoleMount: ConsoleMount | undefined;
+  let localAdmin: LocalAdmin | undefined;
   try {
+    // This process holds the embedded database alone; `komek operator` reaches it through here.
+    if (services.database.dataDir) {
+      localAdmin = await startLocalAdmin({ dataDir: services.database.dataDir, accounts: createOperatorAccounts(services.database.db), logger });
+    }
     // A worker takes no jobs before its model is ready; an HTTP-serving process opens at once and
     // warms up behind it, so the web chat and the console are there from the first second.
     if (role === 'worker') await services.inference.ensureCurrent();
@@ -293,30 +301,55 @@ export async function runRole(
       adapters,
     });
     bindConsole?.(runtime.outbound);
-    if (runtime.url) ctx.stdout.write(`Kömek is running at ${runtime.url} (operator console: ${runtime.url}/console)\n`);
-    else ctx.stdout.write(`Kömek ${role} is running (concurrency ${services.config.workerConcurrency})\n`);
+    const setupLink = runtime.url ? await consoleMount?.setupLink(runtime.url) : undefined;
+    // One write: whoever reads the address line (a person, a supervisor, a test) has the link too.
+    ctx.stdout.write(
+      (runtime.url
+        ? `Kömek is running at ${runtime.url} (operator console: ${runtime.url}/console)\n`
+        : `Kömek ${role} is running (concurrency ${services.config.workerConcurrency})\n`) +
+        (setupLink
+          ? `No console account exists yet. Create the first administrator at\n  ${setupLink}\n` +
+            '(the link works once, while this process runs), or run `komek operator add USERNAME --role admin`.\n'
+          : ''),
+    );
     if (role === 'all') warmUp(services, ctx.stdout);
     await untilSignal(logger, { deadlineMs: services.config.shutdownTimeoutSeconds * 1000 });
     await runtime.close();
     return 0;
   } finally {
+    await localAdmin?.close();
     await consoleMount?.close();
     await services.close();
   }
 }
 
-/** Loads (or on first start trains) the model in the background, telling the person at the terminal. */
+/**
+ * Loads (or, with no stored model yet, trains) the model in the background, telling the person at
+ * the terminal what is happening when it takes a while. Only a data folder without a model trains
+ * before answering; later starts load the stored model, so "first start" is said only when true.
+ */
 function warmUp(services: AppServices, out: NodeJS.WritableStream): void {
   const started = Date.now();
-  const timer = setTimeout(() => out.write('Preparing the language model for the knowledge base (first start only)…\n'), 2000);
+  let timer: NodeJS.Timeout | undefined;
+  const firstTraining = services.config.embeddingModelDir
+    ? Promise.resolve(false)
+    : services.models.newest(MODEL_KIND).then((m) => !m, () => false);
+  void firstTraining.then((first) => {
+    const note = first
+      ? 'Training the language model for this knowledge base (first start only; about half a minute)…\n'
+      : 'Loading the language model…\n';
+    timer = setTimeout(() => out.write(note), 2000);
+  });
   services.inference
     .ensureCurrent()
-    .then(() => {
+    .then(async () => {
+      await firstTraining;
       clearTimeout(timer);
       const seconds = (Date.now() - started) / 1000;
       if (seconds > 2) out.write(`Model ready in ${seconds.toFixed(0)} s.\n`);
     })
-    .catch((err: unknown) => {
+    .catch(async (err: unknown) => {
+      await firstTraining;
       clearTimeout(timer);
       services.logger.error({ err: (err as Error).message }, 'model warm-up failed; questions will retry it');
     });

@@ -23,6 +23,7 @@ import { createLiveFeed } from './live-feed.ts';
 import { createLoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { operatorRoutes } from './operator-routes.ts';
 import { mountPages } from './pages.ts';
+import { mountSetup } from './setup-routes.ts';
 import { createSessionGuard, type ConsoleEnv } from './session-guard.ts';
 
 export interface ConsoleDeps {
@@ -56,6 +57,11 @@ export interface ConsoleMount {
   actions: OperatorActions;
   /** Every guarded API route (method and path), for tests and documentation. */
   routes: { method: string; path: string; admin: boolean }[];
+  /**
+   * The one-time first-administrator link under `baseUrl` while no account exists (print it where
+   * the deployer sees it), else undefined. Each call makes a new link and voids the previous one.
+   */
+  setupLink(baseUrl: string): Promise<string | undefined>;
   /** Seeds canned responses; call once after migrations. */
   init(): Promise<void>;
   /** Stops the live feed; idempotent. */
@@ -91,6 +97,7 @@ export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
 
   const app = new Hono<ConsoleEnv>();
   mountLogin(app, authDeps);
+  const setup = mountSetup(app, authDeps);
   const apiGuard = guard.requireSession('api');
   for (const r of routes) {
     const handlers = r.admin ? [apiGuard, guard.requireAdmin, r.handler] : [apiGuard, r.handler];
@@ -106,6 +113,7 @@ export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
     events: live.events,
     actions,
     routes: routes.map((r) => ({ method: r.method, path: r.path, admin: !!r.admin })),
+    setupLink: (baseUrl) => setup.link(baseUrl),
     init: async () => {
       if (deps.options?.seedCanned !== false) await canned.seedIfEmpty();
       await accounts.purgeExpired(deps.clock.now());

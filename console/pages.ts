@@ -11,7 +11,7 @@ import type { ConsoleEnv } from './session-guard.ts';
 export const STATIC_DIR = fileURLToPath(new URL('./static', import.meta.url));
 
 /** Assets the login page loads before anyone has signed in. */
-export const PUBLIC_ASSETS = new Set(['styles.css', 'i18n.js', 'login.js', 'logo.svg']);
+export const PUBLIC_ASSETS = new Set(['styles.css', 'i18n.js', 'login.js', 'setup.js', 'logo.svg']);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,6 +54,8 @@ export function mountPages(app: Hono<ConsoleEnv>, guard: { page: MiddlewareHandl
   }
 
   app.get('/console/login', (c) => send(c, 'login.html'));
+  // Public like the login page: it can do nothing without the token printed at start.
+  app.get('/console/setup', (c) => send(c, 'setup.html'));
   app.get('/console', guard.page, (c) => send(c, 'index.html'));
   app.get('/console/', guard.page, (c) => send(c, 'index.html'));
   app.get(

@@ -100,6 +100,12 @@ export const TEXTS = {
     ru: 'Сообщение слишком длинное (не более {max} символов). Пожалуйста, сформулируйте вопрос короче.',
     en: 'The message is too long (at most {max} characters). Please ask your question briefly.',
   },
+  /** Shown by the web chat under the box, before sending, while the draft is over the limit. */
+  draftTooLong: {
+    kk: 'Хабарлама тым ұзын: {max} таңбадан аспауы керек. Қысқартыңыз немесе бірнеше хабарламаға бөліп жіберіңіз.',
+    ru: 'Сообщение слишком длинное: не больше {max} символов. Сократите его или отправьте по частям.',
+    en: 'The message is too long: at most {max} characters. Shorten it or send it in parts.',
+  },
   empty: {
     kk: 'Сұрағыңызды мәтінмен жазыңыз, мысалы: «Төлқұжатты қалай алуға болады?»',
     ru: 'Напишите вопрос текстом, например: «Как получить паспорт?»',

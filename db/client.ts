@@ -13,6 +13,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataFolder } from './data-folder-lock.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -27,6 +28,8 @@ export type DatabaseOptions =
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** The embedded database's folder (absolute), which this process holds while open. */
+  dataDir?: string;
   /** Applies the committed migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Cheap round trip for readiness checks. */
@@ -59,18 +62,38 @@ function openPostgres(url: string, max = 10): Database {
   };
 }
 
+/**
+ * PGlite in `dataDir` (or in memory). A folder is opened by one process at a time: the lock is
+ * taken before PGlite reads a page and dropped after it wrote its last (see data-folder-lock.ts);
+ * a folder another process holds throws DataFolderLockedError.
+ */
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, { extensions: { pg_trgm } });
+  const lock = dataDir ? await lockDataFolder(dataDir) : undefined;
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, { extensions: { pg_trgm } });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed: Promise<void> | undefined;
   return {
     db,
     kind: 'pglite',
+    dataDir: lock?.dir,
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => (closed ??= client.close()),
+    close: () =>
+      (closed ??= (async () => {
+        try {
+          await client.close();
+        } finally {
+          await lock?.release();
+        }
+      })()),
   };
 }

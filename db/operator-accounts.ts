@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { OperatorRole } from '../core/operator-actions.ts';
 import type { Db } from './client.ts';
 import { operators, operatorSessions } from './schema.ts';
@@ -37,9 +37,13 @@ let decoy: Promise<string> | undefined;
 
 /** Creates the accounts and sessions repository. */
 export function createOperatorAccounts(db: Db) {
-  async function add(input: { username: string; password: string; role: OperatorRole; displayName?: string }): Promise<OperatorAccount> {
+  function validate(input: { username: string; password: string }): void {
     if (!USERNAME.test(input.username)) throw new Error('username must be 2–64 characters: a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
     if ([...input.password].length < MIN_PASSWORD) throw new Error(`password must be at least ${MIN_PASSWORD} characters`);
+  }
+
+  async function add(input: { username: string; password: string; role: OperatorRole; displayName?: string }): Promise<OperatorAccount> {
+    validate(input);
     const passwordHash = await hash(input.password);
     const created = await db
       .insert(operators)
@@ -48,6 +52,30 @@ export function createOperatorAccounts(db: Db) {
       .returning();
     if (!created[0]) throw new Error(`operator "${input.username}" already exists`);
     return toAccount(created[0]);
+  }
+
+  /**
+   * Creates the first account, an admin, only while there is no account at all; undefined when
+   * one exists. Two setup pages submitted at once must not both succeed, so the check and the
+   * insert run under one transaction-scoped advisory lock.
+   */
+  async function addFirstAdmin(input: { username: string; password: string; displayName?: string }): Promise<OperatorAccount | undefined> {
+    validate(input);
+    const passwordHash = await hash(input.password);
+    return db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('komek:first-admin'))`);
+      if ((await tx.select({ id: operators.id }).from(operators).limit(1)).length > 0) return undefined;
+      const created = await tx
+        .insert(operators)
+        .values({ username: input.username, displayName: input.displayName?.trim() || input.username, passwordHash, role: 'admin' })
+        .returning();
+      return toAccount(created[0]!);
+    });
+  }
+
+  /** Whether any account exists (disabled ones too): the first-start setup is over once one does. */
+  async function any(): Promise<boolean> {
+    return (await db.select({ id: operators.id }).from(operators).limit(1)).length > 0;
   }
 
   async function setPassword(username: string, password: string): Promise<boolean> {
@@ -113,7 +141,7 @@ export function createOperatorAccounts(db: Db) {
     return (await db.delete(operatorSessions).where(lt(operatorSessions.expiresAt, now)).returning({ t: operatorSessions.tokenHash })).length;
   }
 
-  return { add, setPassword, setDisabled, authenticate, list, get, openSession, session, closeSession, purgeExpired };
+  return { add, addFirstAdmin, any, setPassword, setDisabled, authenticate, list, get, openSession, session, closeSession, purgeExpired };
 }
 
 export type OperatorAccounts = ReturnType<typeof createOperatorAccounts>;

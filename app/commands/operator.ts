@@ -3,10 +3,13 @@
  * input (first line) or an interactive prompt that does not echo; they never appear in
  * arguments, shell history or logs.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command, CommandContext } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { dataFolderHolder } from '../../db/data-folder-lock.ts';
 import { createOperatorAccounts, MIN_PASSWORD } from '../../db/operator-accounts.ts';
+import { readAdminFile, remoteOperatorDirectory, type OperatorDirectory } from '../local-admin.ts';
 
 const USAGE = `Usage:
   komek operator add USERNAME [--role operator|admin] [--name "Display Name"]
@@ -19,7 +22,10 @@ add      creates a console account (role "operator" unless --role admin). The pa
          from standard input (first line), or asked for without echo in a terminal; at least
          ${MIN_PASSWORD} characters.
 passwd   sets a new password the same way and signs the account out everywhere.
-disable  stops an account from signing in and ends its sessions; enable undoes it.`;
+disable  stops an account from signing in and ends its sessions; enable undoes it.
+
+While \`komek start\` runs on the embedded database, these commands go through the running
+process (which holds the database); run them as the same user.`;
 
 export const operatorCommand: Command = {
   name: 'operator',
@@ -43,7 +49,18 @@ export const operatorCommand: Command = {
   },
 };
 
-async function accounts(ctx: CommandContext) {
+/** Where the accounts are changed, and a note for the output when it is not this process. */
+async function accounts(ctx: CommandContext): Promise<OperatorDirectory & { via?: string }> {
+  const { database } = ctx.config();
+  // An embedded database held by a running server cannot be opened here (and a change made in
+  // a copy would never reach the server's memory): ask the server, when it offers to be asked.
+  // A holder that does not (a `komek kb import`, a server still starting) makes the open below
+  // refuse with the lock's explanation.
+  if (database.kind === 'pglite') {
+    const holder = await dataFolderHolder(database.dataDir);
+    const announced = holder ? await readAdminFile(path.resolve(database.dataDir)) : undefined;
+    if (holder && announced?.pid === holder.pid) return { ...remoteOperatorDirectory(announced), via: ` in the running Kömek (process ${holder.pid})` };
+  }
   const services = await ctx.services({ noDemo: true });
   return createOperatorAccounts(services.database.db);
 }
@@ -57,9 +74,10 @@ async function add(ctx: CommandContext, argv: string[]): Promise<number> {
   const username = oneUsername(positionals);
   if (values.role !== 'operator' && values.role !== 'admin') throw new UsageError('--role must be operator or admin');
   const password = await readPassword(ctx, `Password for ${username}: `);
+  const directory = await accounts(ctx);
   try {
-    const account = await (await accounts(ctx)).add({ username, password, role: values.role, displayName: values.name });
-    ctx.stdout.write(`added ${account.role} ${account.username} (${account.displayName})\n`);
+    const account = await directory.add({ username, password, role: values.role, displayName: values.name });
+    ctx.stdout.write(`added ${account.role} ${account.username} (${account.displayName})${directory.via ?? ''}\n`);
     return 0;
   } catch (err) {
     ctx.stderr.write(`komek operator add: ${(err as Error).message}\n`);
@@ -77,8 +95,9 @@ async function list(ctx: CommandContext): Promise<number> {
 async function passwd(ctx: CommandContext, argv: string[]): Promise<number> {
   const username = oneUsername(parseArgs({ args: argv, allowPositionals: true, options: {} }).positionals);
   const password = await readPassword(ctx, `New password for ${username}: `);
+  const directory = await accounts(ctx);
   try {
-    if (!(await (await accounts(ctx)).setPassword(username, password))) {
+    if (!(await directory.setPassword(username, password))) {
       ctx.stderr.write(`komek operator passwd: no operator "${username}"\n`);
       return 1;
     }

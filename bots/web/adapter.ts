@@ -14,7 +14,7 @@ import type { InboundSink, Logger } from '../../core/ports.ts';
 import type { ChannelAdapter } from '../channel.ts';
 import { busyResponse } from './busy.ts';
 import type { WebHub } from './hub.ts';
-import { CHAT_PAGE } from './page.ts';
+import { chatPage } from './page.ts';
 import { chatPostSchema, sessionId } from './request.ts';
 
 export interface WebAdapterOptions {
@@ -24,6 +24,8 @@ export interface WebAdapterOptions {
   maxBodyBytes?: number;
   /** Comment lines keep proxies from closing an idle stream. */
   keepAliveMs?: number;
+  /** The longest message the bot reads; the page counts against it (default 2000). */
+  maxMessageChars?: number;
 }
 
 export interface WebAdapter extends ChannelAdapter {
@@ -34,6 +36,7 @@ export function createWebAdapter(opts: WebAdapterOptions): WebAdapter {
   const log = opts.logger.child({ channel: 'web' });
   let sink: InboundSink | undefined;
   const streams = new Set<() => void>();
+  const page = chatPage({ maxChars: opts.maxMessageChars ?? 2000 });
 
   return {
     channel: 'web',
@@ -58,7 +61,7 @@ export function createWebAdapter(opts: WebAdapterOptions): WebAdapter {
       app.get('/', (c) => {
         c.header('Cache-Control', 'no-cache');
         c.header('X-Content-Type-Options', 'nosniff');
-        return c.html(CHAT_PAGE);
+        return c.html(page);
       });
       app.post(
         '/chat/messages',
@@ -85,6 +88,10 @@ export function createWebAdapter(opts: WebAdapterOptions): WebAdapter {
             receivedAt: new Date().toISOString(),
             traceId: randomUUID(),
           };
+          // The citizen's side of the history goes into the session's stream before the message
+          // is queued, so it always comes before the reply to it; a resend under the same id is
+          // one event (the hub skips it), and the page that sent it does not show it twice.
+          if (!p.hidden && p.text.trim() !== '') await opts.hub.publish(p.session, { text: p.text, buttons: [], author: 'citizen', clientId: p.id });
           try {
             await sink.push(inbound);
           } catch (err) {

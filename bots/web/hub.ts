@@ -17,6 +17,10 @@ export interface WebEvent {
   from?: { role: 'operator'; name: string };
   /** No reply will follow this message (a person has the chat): the page stops "typing…". */
   receipt?: 'relayed';
+  /** 'citizen': the citizen's own message, replayed so a reloaded page shows both sides. */
+  author?: 'citizen';
+  /** The page's id of a citizen's message: a page that sent it does not show it twice. */
+  clientId?: string;
 }
 
 export type WebEventInput = Omit<WebEvent, 'id'>;
@@ -43,7 +47,8 @@ interface Session {
 
 /** A hub within one process. */
 export function createMemoryHub(opts: MemoryHubOptions = {}): WebHub & { deliverLocal(session: string, event: WebEventInput): void } {
-  const keep = opts.keep ?? 50;
+  // Both sides of the conversation: about fifty exchanges.
+  const keep = opts.keep ?? 100;
   const maxSessions = opts.maxSessions ?? 10_000;
   const sessions = new Map<string, Session>();
 
@@ -63,6 +68,8 @@ export function createMemoryHub(opts: MemoryHubOptions = {}): WebHub & { deliver
 
   function deliverLocal(id: string, input: WebEventInput): void {
     const s = session(id);
+    // A page resends a message it could not get queued (busy, network) under the same id.
+    if (input.clientId && s.events.some((e) => e.clientId === input.clientId)) return;
     const event = { ...input, id: s.nextId++ };
     s.events.push(event);
     if (s.events.length > keep) s.events.shift();

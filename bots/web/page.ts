@@ -3,13 +3,33 @@
  * so it works on a closed network). Replies arrive over SSE; text is always inserted with
  * textContent, so nothing in a reply or a question can inject markup. Links (sources) are made
  * clickable only for http(s) URLs.
+ *
+ * The page keeps no history of its own: the stream replays the session's recent events, the
+ * citizen's messages among them (see adapter.ts), so a reload shows both sides in order.
  */
-export const CHAT_PAGE = /* html */ `<!doctype html>
+import { LANGS } from '../../core/lang.ts';
+import { t } from '../../core/texts.ts';
+
+export interface ChatPageOptions {
+  /** The longest message the bot reads (KOMEK_MAX_MESSAGE_CHARS); the page counts against it. */
+  maxChars: number;
+}
+
+/** The page for `opts`; build it once per server, not per request. */
+export function chatPage(opts: ChatPageOptions): string {
+  const tooLong = Object.fromEntries(LANGS.map((l) => [l, t('draftTooLong', l, { max: opts.maxChars })]));
+  // JSON in a script: "<" escaped so no text can close the script element.
+  const settings = JSON.stringify({ maxChars: opts.maxChars, tooLong }).replace(/</g, '\\u003c');
+  return CHAT_PAGE.replace('__SETTINGS__', () => settings);
+}
+
+const CHAT_PAGE = /* html */ `<!doctype html>
 <html lang="kk">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Көмек</title>
+<link rel="icon" href="/favicon.ico">
 <style>
   :root { --brand:#00a3c4; --brand-dark:#007f99; --sun:#fec50c; --bg:#f3f7f9; --bot:#ffffff; --me:#dff4f8; --text:#1d2a33; --muted:#6b7c88; }
   * { box-sizing:border-box; }
@@ -42,6 +62,12 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   textarea:focus { outline:2px solid var(--brand); border-color:transparent; }
   form button { border:0; border-radius:20px; background:var(--brand); color:#fff; padding:0 18px; font:inherit; cursor:pointer; }
   form button:disabled { background:#9ccfdb; }
+  .draft { display:flex; align-items:baseline; gap:8px; padding:0 16px 6px; font-size:13px; color:var(--muted); background:#fff; }
+  .draft[hidden] { display:none; }
+  .draft .limit { margin-left:auto; white-space:nowrap; font-variant-numeric:tabular-nums; }
+  .draft.over { color:#b3261e; }
+  .draft.over .limit { font-weight:600; }
+  textarea.over { outline:2px solid #b3261e; border-color:transparent; }
 </style>
 </head>
 <body>
@@ -58,19 +84,23 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   <main id="log" aria-live="polite"></main>
   <div class="status" id="status"></div>
   <form id="form">
-    <textarea id="input" rows="1" maxlength="2000" required></textarea>
+    <textarea id="input" rows="1" required aria-describedby="draft"></textarea>
     <button id="send" type="submit"></button>
   </form>
+  <div class="draft" id="draft" hidden aria-live="polite"><span id="draft-note"></span><span class="limit" id="draft-count"></span></div>
 </div>
 <script>
 (() => {
+  const SETTINGS = __SETTINGS__;
   const UI = {
     kk: { subtitle: 'Мемлекеттік қызметтер бойынша анықтамашы', placeholder: 'Сұрағыңызды жазыңыз…', send: 'Жіберу', typing: 'Көмек жазып жатыр…', relayed: '✓ Операторға жеткізілді', operator: 'оператор', offline: 'Байланыс үзілді, қайта қосылуда…', failed: 'Жіберілмеді, қайталап көріңіз.', busy: 'Қазір сұрақтар өте көп, сәлден соң қайта жіберіледі…' },
     ru: { subtitle: 'Помощник по государственным услугам', placeholder: 'Напишите ваш вопрос…', send: 'Отправить', typing: 'Кёмек печатает…', relayed: '✓ Передано оператору', operator: 'оператор', offline: 'Нет связи, переподключаемся…', failed: 'Не отправлено, попробуйте ещё раз.', busy: 'Сейчас очень много вопросов, отправим повторно через несколько секунд…' },
     en: { subtitle: 'Assistant for government services', placeholder: 'Type your question…', send: 'Send', typing: 'Kömek is typing…', relayed: '✓ Delivered to the operator', operator: 'operator', offline: 'Connection lost, reconnecting…', failed: 'Not sent, please try again.', busy: 'Many questions right now; sending again in a few seconds…' },
   };
   const $ = (id) => document.getElementById(id);
-  const log = $('log'), input = $('input'), form = $('form'), status = $('status');
+  const log = $('log'), input = $('input'), form = $('form'), status = $('status'), draft = $('draft');
+  // Ids of messages this page showed as it sent them: their echo on the stream is not shown twice.
+  const shown = new Set();
   const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)).replace(/[^A-Za-z0-9_-]/g, '');
   let session = localStorage.getItem('komek.session');
   const firstVisit = !session;
@@ -89,6 +119,22 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
     input.placeholder = t.placeholder;
     $('send').textContent = t.send;
     document.querySelectorAll('.langs button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.lang === lang)));
+    countDraft();
+  }
+
+  // Counted as the server counts (code points of the trimmed text), so the page never sends what
+  // the bot would refuse; shown from 80% of the limit, and the send button is off while over.
+  const length = (text) => [...text.trim()].length;
+  function countDraft() {
+    const n = length(input.value), over = n > SETTINGS.maxChars;
+    draft.hidden = n < SETTINGS.maxChars * 0.8;
+    draft.classList.toggle('over', over);
+    input.classList.toggle('over', over);
+    input.setAttribute('aria-invalid', String(over));
+    $('draft-count').textContent = n + ' / ' + SETTINGS.maxChars;
+    $('draft-note').textContent = over ? SETTINGS.tooLong[lang] : '';
+    $('send').disabled = over;
+    return !over;
   }
 
   function linkify(el, text) {
@@ -143,9 +189,10 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   }
 
   async function send(text, button, silent) {
-    if (!silent) add('me', text);
-    showTyping(true);
     const body = { session, id: newId(), text };
+    if (!silent) { add('me', text); shown.add(body.id); }
+    else body.hidden = true;
+    showTyping(true);
     if (button) body.button = button;
     // Failures get three tries; "busy" (503: too many questions queued) is not a failure, so the
     // page keeps the same message id, says so politely and sends again after Retry-After.
@@ -175,6 +222,7 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
     events.onopen = () => { status.textContent = ''; };
     events.onmessage = (e) => {
       const m = JSON.parse(e.data);
+      if (m.author === 'citizen') { if (!shown.has(m.clientId)) add('me', m.text); return; }
       showTyping(false);
       // A receipt: the message went to the operator who has the chat; no bot reply will come.
       if (m.receipt) return showReceipt();
@@ -187,7 +235,15 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   document.querySelectorAll('.langs button').forEach((b) => (b.onclick = () => {
     lang = b.dataset.lang; localStorage.setItem('komek.lang', lang); applyLang(); send(b.textContent, 'l:' + lang, true);
   }));
-  form.onsubmit = (e) => { e.preventDefault(); const text = input.value.trim(); if (!text) return; input.value = ''; send(text); };
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text || !countDraft()) return;
+    input.value = '';
+    countDraft();
+    send(text);
+  };
+  input.addEventListener('input', countDraft);
   input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } });
 
   applyLang();

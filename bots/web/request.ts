@@ -15,6 +15,8 @@ export const chatPostSchema = z
     text: z.string().max(8000).default(''),
     /** Data of a pressed button (core's encodeButton). */
     button: z.string().max(64).optional(),
+    /** The page did not show this message (its opening /start, a language switch): not replayed. */
+    hidden: z.boolean().optional(),
   })
   .strict()
   .refine((v) => v.text.trim() !== '' || v.button !== undefined, { message: 'text or button is required' });

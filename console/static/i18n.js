@@ -24,6 +24,8 @@ const STRINGS = {
     timesAsked: 'рет сұралды', operatorAnswer: 'Оператордың жауабы', makeEntry: 'Жаңа жазба жасау', addAsPhrasing: 'Балама тұжырым ретінде қосу', to_entry: 'жазбаға', noUnanswered: 'Бұл кезеңде жауапсыз сұрақ жоқ.', added: 'Қосылды.',
     when: 'Уақыты', who: 'Кім', action: 'Әрекет', target: 'Нысан', details: 'Толығырақ', more: 'Тағы', sessionEnded: 'Сессия аяқталды. Қайта кіріңіз.', error: 'Қате',
     sysClaimed: '{name} сөйлесуді алды', sysTransferred: 'Сөйлесу {name} операторына берілді', ownedByOther: 'Бұл сөйлесумен басқа оператор жұмыс істеп жатыр.',
+    setupTitle: 'Бірінші әкімші', setupIntro: 'Консольде әлі бірде-бір тіркелгі жоқ. Бірінші әкімшіні жасаңыз; қалған тіркелгілерді әкімшілер қосады.', displayName: 'Әріптестерге көрінетін аты', repeatPassword: 'Құпиясөзді қайталаңыз', createAdmin: 'Жасау және кіру',
+    setupNoToken: 'Бұл сілтеме жарамсыз. Kömek іске қосылғанда терминалда басылған сілтемені ашыңыз немесе `komek operator add USERNAME --role admin` командасын орындаңыз.', passwordsDiffer: 'Құпиясөздер сәйкес емес.', setupDone: 'Тіркелгі бұрыннан бар. Кіру бетіне өтіңіз.',
   },
   ru: {
     consoleTitle: 'Консоль оператора', username: 'Имя пользователя', password: 'Пароль', signIn: 'Войти', signOut: 'Выйти',
@@ -48,6 +50,8 @@ const STRINGS = {
     timesAsked: 'раз спросили', operatorAnswer: 'Ответ оператора', makeEntry: 'Создать запись', addAsPhrasing: 'Добавить как формулировку', to_entry: 'к записи', noUnanswered: 'За этот период вопросов без ответа нет.', added: 'Добавлено.',
     when: 'Когда', who: 'Кто', action: 'Действие', target: 'Объект', details: 'Подробности', more: 'Ещё', sessionEnded: 'Сессия завершена. Войдите снова.', error: 'Ошибка',
     sysClaimed: '{name} взял(а) обращение', sysTransferred: 'Обращение передано: {name}', ownedByOther: 'С этим обращением работает другой оператор.',
+    setupTitle: 'Первый администратор', setupIntro: 'В консоли ещё нет ни одной учётной записи. Создайте первого администратора; остальные записи добавляют администраторы.', displayName: 'Имя, которое видят коллеги', repeatPassword: 'Пароль ещё раз', createAdmin: 'Создать и войти',
+    setupNoToken: 'Эта ссылка недействительна. Откройте ссылку, которую Kömek напечатал в терминале при запуске, или выполните `komek operator add USERNAME --role admin`.', passwordsDiffer: 'Пароли не совпадают.', setupDone: 'Учётная запись уже есть. Войдите на странице входа.',
   },
   en: {
     consoleTitle: 'Operator console', username: 'Username', password: 'Password', signIn: 'Sign in', signOut: 'Sign out',
@@ -72,6 +76,8 @@ const STRINGS = {
     timesAsked: 'times asked', operatorAnswer: 'Operator\'s answer', makeEntry: 'Make a new entry', addAsPhrasing: 'Add as a phrasing', to_entry: 'to entry', noUnanswered: 'No unanswered questions in this period.', added: 'Added.',
     when: 'When', who: 'Who', action: 'Action', target: 'Target', details: 'Details', more: 'More', sessionEnded: 'Your session has ended. Please sign in again.', error: 'Error',
     sysClaimed: '{name} took the conversation', sysTransferred: 'Handed over to {name}', ownedByOther: 'Another operator is handling this conversation.',
+    setupTitle: 'First administrator', setupIntro: 'No console account exists yet. Create the first administrator; administrators add the other accounts.', displayName: 'Name shown to colleagues', repeatPassword: 'Password again', createAdmin: 'Create and sign in',
+    setupNoToken: 'This link is not valid. Open the link Kömek printed in its terminal when it started, or run `komek operator add USERNAME --role admin`.', passwordsDiffer: 'The passwords differ.', setupDone: 'An account already exists. Sign in on the login page.',
   },
 };
 

@@ -14,10 +14,18 @@ interface SseEvent {
   id: number;
   text: string;
   buttons: { label: string; data: string }[];
+  author?: 'citizen';
+  clientId?: string;
 }
 
-/** Reads SSE events from the chat stream until `count` arrived. */
+/** The bot's events from the chat stream, once `count` of them arrived. */
 async function readEvents(url: string, count: number, signal: AbortSignal): Promise<SseEvent[]> {
+  return (await readStream(url, count, signal)).filter((e) => e.author !== 'citizen');
+}
+
+/** Every event of the chat stream, both sides, until `botCount` of the bot's arrived. */
+async function readStream(url: string, botCount: number, signal: AbortSignal): Promise<SseEvent[]> {
+  const count = botCount;
   const res = await fetch(url, { signal });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
@@ -33,7 +41,7 @@ async function readEvents(url: string, count: number, signal: AbortSignal): Prom
       const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
       if (data) events.push(JSON.parse(data) as SseEvent);
     }
-    if (events.length >= count) break;
+    if (events.filter((e) => e.author !== 'citizen').length >= count) break;
   }
   return events;
 }
@@ -86,6 +94,28 @@ describe('web chat', () => {
     assert.ok(answer!.buttons.some((b) => b.data === `f:1:${ru.id}`), 'offers feedback');
     assert.ok(replyInLang(language!.text, 'ru', entries), language!.text);
     assert.ok(language!.id > answer!.id);
+  });
+
+  test('a reloaded page gets both sides in order; a resent message once; hidden ones not at all', async () => {
+    const session = 'sess_' + 'h'.repeat(20);
+    const ru = entries.find((e) => e.lang === 'ru')!;
+    const post = (body: Record<string, unknown>) =>
+      fetch(`${runtime.url}/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session, ...body }) });
+    assert.equal((await post({ id: 'open', text: '/start', button: 'l:ru', hidden: true })).status, 202);
+    assert.equal((await post({ id: 'q1', text: ru.question })).status, 202);
+    assert.equal((await post({ id: 'q1', text: ru.question })).status, 202);
+    const first = new AbortController();
+    await readStream(`${runtime.url}/chat/events?session=${session}`, 2, first.signal);
+    first.abort();
+    assert.equal((await post({ id: 'q2', text: 'спасибо' })).status, 202);
+    // A reload: a new stream without Last-Event-ID replays the session from the start.
+    const reload = new AbortController();
+    const all = await readStream(`${runtime.url}/chat/events?session=${session}`, 3, reload.signal);
+    reload.abort();
+    const sides = all.map((e) => (e.author === 'citizen' ? `me:${e.text}` : 'bot'));
+    assert.deepEqual(sides, ['bot', `me:${ru.question}`, 'bot', 'me:спасибо', 'bot']);
+    assert.deepEqual(all.filter((e) => e.author).map((e) => e.clientId), ['q1', 'q2']);
+    assert.ok(all.every((e, i) => i === 0 || e.id > all[i - 1]!.id), 'in the order they happened');
   });
 
   test('a reconnecting page gets what it missed (Last-Event-ID)', async () => {
