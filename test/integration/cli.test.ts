@@ -4,31 +4,14 @@
  * and against a real Postgres.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { komek } from '../helpers/komek-cli.ts';
 import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/komek.js', import.meta.url));
 
-function komek(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 const rows = [
   { id: 'id-card', lang: 'kk', question: 'Жеке куәлікті қалай алуға болады?', answer: 'ХҚКО-ға немесе eGov арқылы өтінім беріңіз.', alt_questions: ['жеке куәлік алу', 'удостоверение жасату қалай'], source_url: 'https://egov.kz/cms/kk', category: 'documents' },
