@@ -1,11 +1,12 @@
 /**
  * Kömek's one HTTP server. Channels (web chat, Telegram webhook) and the operator console mount
- * their routes here; this file owns only what every deployment needs: health, readiness and an
- * error boundary that never shows a stack trace to a client.
+ * their routes here; this file owns only what every deployment needs: health, readiness, the
+ * favicon and an error boundary that never shows a stack trace to a client.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from '../core/ports.ts';
+import { faviconIco } from './favicon.ts';
 
 /** A part of the application that adds routes to the server. */
 export type Mount = (app: Hono) => void;
@@ -27,6 +28,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
     return c.json({ error: 'internal error' }, 500);
   });
   app.notFound((c) => c.json({ error: 'not found' }, 404));
+  const icon = new Uint8Array(faviconIco());
+  app.get('/favicon.ico', () => new Response(icon, { headers: { 'Content-Type': 'image/x-icon', 'Cache-Control': 'public, max-age=86400' } }));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     try {

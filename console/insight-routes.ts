@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { createAnalytics } from '../db/analytics.ts';
+import { canBePhrasing } from '../core/operator-unanswered.ts';
 import { createUnansweredReport } from '../db/analytics-unanswered.ts';
 import type { ConsoleContext, ConsoleRoute } from './context.ts';
 
@@ -39,9 +40,11 @@ export function insightRoutes(ctx: ConsoleContext, timezone: string): ConsoleRou
         const p = period(c);
         if (!p) return c.json({ error: 'from and to must be dates, from before to, at most 400 days apart', code: 'invalid' }, 400);
         const groups = (await unanswered.groups(p)).slice(0, 100);
-        // The closest existing entries, so "add as a phrasing" is one click away.
+        // The closest existing entries, so "add as a phrasing" is one click away — never for a
+        // request for a person or small talk, which would teach an entry to answer those.
         const withSuggestions = await Promise.all(
           groups.map(async (g) => {
+            if (!canBePhrasing(g.question)) return { ...g, suggestions: [] };
             const hits = await ctx.kb.lexicalSearch(g.question, { limit: 3 });
             const suggestions = [];
             for (const h of hits) {

@@ -6,6 +6,7 @@
  */
 import type { Lang } from './lang.ts';
 import { detectPersonRequest } from './person-request.ts';
+import { detectSmallTalk } from './small-talk.ts';
 
 export interface UnansweredQuestion {
   conversationId: string;
@@ -63,6 +64,18 @@ export function pickQuestion(candidates: string[], buttonLabels: ReadonlySet<str
     return trimmed;
   }
   return null;
+}
+
+/**
+ * Whether an unanswered text may be offered as another phrasing of an existing entry. A request
+ * for a person ("можно с живым человеком поговорить?") or small talk ("рахмет") names no service:
+ * added to an entry, it would make the bot answer that entry whenever someone asks for an operator
+ * or says thanks. Such groups stay in the report (they tell how often people want a person) but
+ * get no suggestion.
+ */
+export function canBePhrasing(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed !== '' && !detectPersonRequest(trimmed) && detectSmallTalk(trimmed) === undefined && stems(trimmed).size > 0;
 }
 
 /** Greedy single-pass clustering; biggest groups first, then the most recent. */

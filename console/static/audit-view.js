@@ -1,7 +1,7 @@
 // The audit log: who did what, newest first, paged by id.
 import { api } from './api.js';
 import { h, time } from './dom.js';
-import { getLang, t } from './i18n.js';
+import { getLang, label, t } from './i18n.js';
 
 export async function mount(container) {
   const tbody = h('tbody');
@@ -16,7 +16,7 @@ export async function mount(container) {
       tbody.append(h('tr', {},
         h('td', {}, time(a.createdAt, getLang(), true)),
         h('td', {}, a.operatorName ?? '—'),
-        h('td', {}, h('span', { class: 'badge' }, a.action)),
+        h('td', {}, h('span', { class: 'badge', title: a.action }, label('audit_', a.action))),
         h('td', {}, h('code', {}, a.target ?? '')),
         h('td', {}, h('code', {}, a.details ? JSON.stringify(a.details) : ''))));
     }

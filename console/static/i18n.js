@@ -24,6 +24,12 @@ const STRINGS = {
     timesAsked: 'рет сұралды', operatorAnswer: 'Оператордың жауабы', makeEntry: 'Жаңа жазба жасау', addAsPhrasing: 'Балама тұжырым ретінде қосу', to_entry: 'жазбаға', noUnanswered: 'Бұл кезеңде жауапсыз сұрақ жоқ.', added: 'Қосылды.',
     when: 'Уақыты', who: 'Кім', action: 'Әрекет', target: 'Нысан', details: 'Толығырақ', more: 'Тағы', sessionEnded: 'Сессия аяқталды. Қайта кіріңіз.', error: 'Қате',
     sysClaimed: '{name} сөйлесуді алды', sysTransferred: 'Сөйлесу {name} операторына берілді', ownedByOther: 'Бұл сөйлесумен басқа оператор жұмыс істеп жатыр.',
+    act_greeting: 'Сәлемдесу', act_thanks: 'Алғыс', act_unsupported: 'Мәтін емес', 'act_too-long': 'Тым ұзын', act_empty: 'Бос хабарлама', act_feedback: 'Пікір', act_rating: 'Баға', act_language: 'Тіл таңдау',
+    'act_rate-limited': 'Жиілік шегі', act_relayed: 'Операторға жіберілді', act_duplicate: 'Қайталау', 'act_returned-to-bot': 'Ботқа қайтарылды', 'act_rate-request': 'Баға сұрау',
+    audit_login: 'Кіру', audit_logout: 'Шығу', audit_claim: 'Сөйлесуді алу', audit_reply: 'Жауап', audit_transfer: 'Беру', 'audit_return-to-bot': 'Ботқа қайтару', audit_close: 'Аяқтау',
+    'audit_canned-create': 'Дайын жауап қосылды', 'audit_canned-delete': 'Дайын жауап жойылды', 'audit_first-admin': 'Бірінші әкімші', 'audit_kb-create': 'Жазба жасалды', 'audit_kb-update': 'Жазба өзгертілді',
+    'audit_kb-enable': 'Жазба қосылды', 'audit_kb-disable': 'Жазба өшірілді', 'audit_kb-add-phrasing': 'Тұжырым қосылды', hist_create: 'жасалды', hist_update: 'өзгертілді', hist_delete: 'жойылды',
+    sysOpened: 'Азамат чатты ашты',
     setupTitle: 'Бірінші әкімші', setupIntro: 'Консольде әлі бірде-бір тіркелгі жоқ. Бірінші әкімшіні жасаңыз; қалған тіркелгілерді әкімшілер қосады.', displayName: 'Әріптестерге көрінетін аты', repeatPassword: 'Құпиясөзді қайталаңыз', createAdmin: 'Жасау және кіру',
     setupNoToken: 'Бұл сілтеме жарамсыз. Kömek іске қосылғанда терминалда басылған сілтемені ашыңыз немесе `komek operator add USERNAME --role admin` командасын орындаңыз.', passwordsDiffer: 'Құпиясөздер сәйкес емес.', setupDone: 'Тіркелгі бұрыннан бар. Кіру бетіне өтіңіз.',
   },
@@ -50,6 +56,12 @@ const STRINGS = {
     timesAsked: 'раз спросили', operatorAnswer: 'Ответ оператора', makeEntry: 'Создать запись', addAsPhrasing: 'Добавить как формулировку', to_entry: 'к записи', noUnanswered: 'За этот период вопросов без ответа нет.', added: 'Добавлено.',
     when: 'Когда', who: 'Кто', action: 'Действие', target: 'Объект', details: 'Подробности', more: 'Ещё', sessionEnded: 'Сессия завершена. Войдите снова.', error: 'Ошибка',
     sysClaimed: '{name} взял(а) обращение', sysTransferred: 'Обращение передано: {name}', ownedByOther: 'С этим обращением работает другой оператор.',
+    act_greeting: 'Приветствие', act_thanks: 'Благодарность', act_unsupported: 'Не текст', 'act_too-long': 'Слишком длинное', act_empty: 'Пустое сообщение', act_feedback: 'Отзыв', act_rating: 'Оценка', act_language: 'Выбор языка',
+    'act_rate-limited': 'Лимит сообщений', act_relayed: 'Передано оператору', act_duplicate: 'Повтор', 'act_returned-to-bot': 'Возвращено боту', 'act_rate-request': 'Запрос оценки',
+    audit_login: 'Вход', audit_logout: 'Выход', audit_claim: 'Взял обращение', audit_reply: 'Ответ', audit_transfer: 'Передача', 'audit_return-to-bot': 'Возврат боту', audit_close: 'Завершение',
+    'audit_canned-create': 'Шаблон добавлен', 'audit_canned-delete': 'Шаблон удалён', 'audit_first-admin': 'Первый администратор', 'audit_kb-create': 'Запись создана', 'audit_kb-update': 'Запись изменена',
+    'audit_kb-enable': 'Запись включена', 'audit_kb-disable': 'Запись отключена', 'audit_kb-add-phrasing': 'Формулировка добавлена', hist_create: 'создана', hist_update: 'изменена', hist_delete: 'удалена',
+    sysOpened: 'Гражданин открыл чат',
     setupTitle: 'Первый администратор', setupIntro: 'В консоли ещё нет ни одной учётной записи. Создайте первого администратора; остальные записи добавляют администраторы.', displayName: 'Имя, которое видят коллеги', repeatPassword: 'Пароль ещё раз', createAdmin: 'Создать и войти',
     setupNoToken: 'Эта ссылка недействительна. Откройте ссылку, которую Kömek напечатал в терминале при запуске, или выполните `komek operator add USERNAME --role admin`.', passwordsDiffer: 'Пароли не совпадают.', setupDone: 'Учётная запись уже есть. Войдите на странице входа.',
   },
@@ -76,6 +88,12 @@ const STRINGS = {
     timesAsked: 'times asked', operatorAnswer: 'Operator\'s answer', makeEntry: 'Make a new entry', addAsPhrasing: 'Add as a phrasing', to_entry: 'to entry', noUnanswered: 'No unanswered questions in this period.', added: 'Added.',
     when: 'When', who: 'Who', action: 'Action', target: 'Target', details: 'Details', more: 'More', sessionEnded: 'Your session has ended. Please sign in again.', error: 'Error',
     sysClaimed: '{name} took the conversation', sysTransferred: 'Handed over to {name}', ownedByOther: 'Another operator is handling this conversation.',
+    act_greeting: 'Greeting', act_thanks: 'Thanks', act_unsupported: 'Not text', 'act_too-long': 'Too long', act_empty: 'Empty message', act_feedback: 'Feedback', act_rating: 'Rating', act_language: 'Language choice',
+    'act_rate-limited': 'Rate limited', act_relayed: 'Relayed', act_duplicate: 'Duplicate', 'act_returned-to-bot': 'Returned to bot', 'act_rate-request': 'Rating request',
+    audit_login: 'Sign-in', audit_logout: 'Sign-out', audit_claim: 'Claim', audit_reply: 'Reply', audit_transfer: 'Transfer', 'audit_return-to-bot': 'Return to bot', audit_close: 'Close',
+    'audit_canned-create': 'Canned response added', 'audit_canned-delete': 'Canned response deleted', 'audit_first-admin': 'First administrator', 'audit_kb-create': 'Entry created', 'audit_kb-update': 'Entry changed',
+    'audit_kb-enable': 'Entry enabled', 'audit_kb-disable': 'Entry disabled', 'audit_kb-add-phrasing': 'Phrasing added', hist_create: 'created', hist_update: 'changed', hist_delete: 'deleted',
+    sysOpened: 'The citizen opened the chat',
     setupTitle: 'First administrator', setupIntro: 'No console account exists yet. Create the first administrator; administrators add the other accounts.', displayName: 'Name shown to colleagues', repeatPassword: 'Password again', createAdmin: 'Create and sign in',
     setupNoToken: 'This link is not valid. Open the link Kömek printed in its terminal when it started, or run `komek operator add USERNAME --role admin`.', passwordsDiffer: 'The passwords differ.', setupDone: 'An account already exists. Sign in on the login page.',
   },
@@ -111,4 +129,16 @@ export function applyI18n(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   for (const el of root.querySelectorAll('[data-lang]')) el.setAttribute('aria-pressed', String(el.dataset.lang === getLang()));
+}
+
+/**
+ * A label for a machine name (a bot action, an audit action): `${prefix}${name}` translated, or
+ * for the four decisions their `rate_` label; never the raw key in a translated console, and a
+ * name added later without a translation is shown readable ("new-thing" → "new thing").
+ */
+export function label(prefix, name) {
+  for (const key of [`${prefix}${name}`, `rate_${name}`]) {
+    if (STRINGS[getLang()][key] ?? STRINGS.en[key]) return t(key);
+  }
+  return String(name).replace(/[-_]/g, ' ');
 }

@@ -2,7 +2,7 @@
 // changed what. Saving bumps the knowledge-base version, which retrains the model.
 import { api } from './api.js';
 import { clear, fill, h, time, toast } from './dom.js';
-import { getLang, t } from './i18n.js';
+import { getLang, label, t } from './i18n.js';
 
 const LANGS = ['kk', 'ru', 'en'];
 const LANG_NAME = { kk: 'langKk', ru: 'langRu', en: 'langEn' };
@@ -122,7 +122,7 @@ export async function mount(container, app, state = {}) {
             h('td', {}, time(item.changedAt, getLang(), true)),
             h('td', {}, `${item.lang.toUpperCase()} v${item.version}`),
             h('td', {}, item.changedBy ?? '—'),
-            h('td', {}, item.action),
+            h('td', {}, label('hist_', item.action)),
             h('td', { class: 'diff' }, changed.length === 0 ? '' : changed.map((f) => h('div', {}, h('strong', {}, `${t(f === 'enabled' ? 'enable' : f)}: `), h('del', {}, show(before[f])), ' → ', h('ins', {}, show(item.snapshot[f]))))))))),
     );
   }

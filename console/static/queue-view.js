@@ -2,7 +2,10 @@
 // whole history, the reply box with canned responses, and claim / transfer / return / close.
 import { api, ApiError } from './api.js';
 import { clear, fill, duration, h, time, toast } from './dom.js';
-import { getLang, t } from './i18n.js';
+import { getLang, label, t } from './i18n.js';
+
+/** A citizen's `/start` (Telegram's Start button, the web page's hidden opening message). */
+const opening = (m) => (m.author ?? 'citizen') === 'citizen' && /^\/start(\s|$)/.test(m.text.trim());
 
 export async function mount(container, app) {
   const state = { items: [], selected: null, view: null, canned: [], operators: [], offset: 0, cursor: 0 };
@@ -40,7 +43,8 @@ export async function mount(container, app) {
   }
 
   function item(c) {
-    const last = c.lastMessages.at(-1);
+    const written = c.lastMessages.filter((m) => !opening(m));
+    const last = written.at(-1);
     const since = c.escalatedAt ?? c.updatedAt;
     return h(
       'button',
@@ -59,7 +63,7 @@ export async function mount(container, app) {
         h('span', { class: `qi-wait${c.owner === 'waiting' ? ' urgent' : ''}`, dataset: { since } }, duration(now() - new Date(since).getTime(), getLang())),
       ),
       h('div', { class: 'qi-text' }, last ? last.text : '—'),
-      c.lastMessages.length > 1 ? h('div', { class: 'qi-more' }, c.lastMessages.slice(0, -1).map((m) => m.text).join(' · ')) : null,
+      written.length > 1 ? h('div', { class: 'qi-more' }, written.slice(0, -1).map((m) => m.text).join(' · ')) : null,
     );
   }
 
@@ -76,6 +80,9 @@ export async function mount(container, app) {
   }
 
   function message(m, entries) {
+    // The opening command (the web page's hidden /start, Telegram's Start button) is not something
+    // the citizen wrote: shown as an event, not as their words.
+    if (opening(m)) return h('div', { class: 'msg system' }, h('span', {}, `${t('sysOpened')} · ${time(m.createdAt, getLang())}`));
     const who = m.author === 'operator' ? m.operatorName ?? t('bot') : t(m.author);
     if (m.author === 'system') {
       const text = m.action === 'claimed' ? t('sysClaimed', { name: m.operatorName ?? '' }) : m.action === 'transferred' ? t('sysTransferred', { name: m.operatorName ?? '' }) : m.text;
@@ -85,7 +92,7 @@ export async function mount(container, app) {
     return h(
       'div',
       { class: `msg ${m.author}${m.action ? ` act-${m.action}` : ''}` },
-      h('div', { class: 'msg-meta' }, h('strong', {}, who), m.action && m.author === 'bot' ? h('span', { class: `badge act ${m.action}` }, t(`rate_${m.action}`) === `rate_${m.action}` ? m.action : t(`rate_${m.action}`)) : null, h('time', {}, time(m.createdAt, getLang()))),
+      h('div', { class: 'msg-meta' }, h('strong', {}, who), m.action && m.author === 'bot' ? h('span', { class: `badge act ${m.action}` }, label('act_', m.action)) : null, h('time', {}, time(m.createdAt, getLang()))),
       h('div', { class: 'msg-text' }, m.text),
       entry ? h('div', { class: 'msg-entry' }, `${t('usedEntry')} ${m.faqId}: «${entry.question}»`, m.score !== null ? ` · ${t('score')} ${Math.round(m.score * 100)}%` : '') : null,
     );

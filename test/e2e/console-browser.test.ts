@@ -136,7 +136,8 @@ for (const [kind, open] of await databaseKinds()) {
       assert.match(await page.locator('.cards').innerText(), /сообщения/i);
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `komek-console-analytics-${kind}.png`), fullPage: true });
       await page.click('[data-view="audit"]');
-      await page.locator('td', { hasText: 'kb-disable' }).waitFor();
+      // The action in the interface language; its machine name stays in the tooltip.
+      await page.locator('td .badge[title="kb-disable"]', { hasText: 'Запись отключена' }).waitFor();
       await page.context().close();
     });
   });

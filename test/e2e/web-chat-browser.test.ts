@@ -46,6 +46,25 @@ describe('web chat in Chromium', () => {
     await db?.drop();
   });
 
+  test('/favicon.ico is an icon Chromium decodes, not a 404', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${runtime.url}/`);
+      const size = await page.evaluate(async () => {
+        const img = new Image();
+        img.src = '/favicon.ico';
+        await img.decode();
+        return [img.naturalWidth, img.naturalHeight];
+      });
+      assert.deepEqual(size, [32, 32]);
+      const res = await fetch(`${runtime.url}/favicon.ico`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'image/x-icon');
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const { name, viewport } of VIEWPORTS) {
     test(`${name}: long draft counted and refused; history after reload has both sides in order`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext({ viewport, locale: 'ru-RU' });

@@ -89,6 +89,16 @@ for (const [kind, open] of await databaseKinds()) {
       assert.deepEqual(after.json.groups.map((g: { question: string }) => g.question).filter((q: string) => q === top.question || q === 'что такое бирка на собаку'), []);
     });
 
+    it('offers no entry to add a request for a person or small talk to as a phrasing', async () => {
+      await h.citizen('un-p1', 'можно поговорить с живым человеком по поводу удостоверения личности');
+      const { json } = await admin.call('GET', '/api/unanswered');
+      const person = json.groups.find((g: { question: string }) => g.question.includes('живым человеком'));
+      assert.ok(person, JSON.stringify(json.groups.map((g: { question: string }) => g.question)));
+      assert.deepEqual(person.suggestions, []);
+      const topical = json.groups.find((g: { question: string }) => g.question.includes('бирка') || g.question.includes('пособие'));
+      if (topical) assert.ok(Array.isArray(topical.suggestions));
+    });
+
     it('reports messages, decision rates, waits, ratings and feedback for a period', async () => {
       const id = (await h.citizen('an-1', 'Позовите оператора')).conversationId!;
       await new Promise((r) => setTimeout(r, 30));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupUnanswered, pickQuestion, similarity, stems, type UnansweredQuestion } from '../../core/operator-unanswered.ts';
+import { canBePhrasing, groupUnanswered, pickQuestion, similarity, stems, type UnansweredQuestion } from '../../core/operator-unanswered.ts';
 
 const q = (question: string, action = 'fallback', minutesAgo = 0, operatorAnswer: string | null = null): UnansweredQuestion => ({
   conversationId: `c-${question}`,
@@ -37,5 +37,14 @@ describe('unanswered questions', () => {
     assert.equal(pickQuestion(['Связаться с оператором', 'оператор', 'как оформить пособие на ребенка'], labels), 'как оформить пособие на ребенка');
     assert.equal(pickQuestion(['Позовите оператора, не могу оформить пособие на ребенка через egov'], labels), 'Позовите оператора, не могу оформить пособие на ребенка через egov');
     assert.equal(pickQuestion(['оператор', '??'], labels), null);
+  });
+
+  it('never offers a request for a person or small talk as a phrasing of an entry', () => {
+    for (const text of ['Позовите оператора', 'можно поговорить с живым человеком пожалуйста, бот не понимает', 'Операторға қосыңызшы', 'I want to talk to a human agent', 'рахмет', 'Спасибо большое', 'Сәлеметсіз бе', 'hello', '/start', '  ', '👍']) {
+      assert.equal(canBePhrasing(text), false, text);
+    }
+    for (const text of ['что такое бирка на собаку', 'пособие по уходу за ребенком где оформить?', 'ит асырауға рұқсат қалай алам', 'how do I register a dog']) {
+      assert.equal(canBePhrasing(text), true, text);
+    }
   });
 });
