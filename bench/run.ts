@@ -87,6 +87,10 @@ export async function runBench(opts: BenchOptions): Promise<number | undefined> 
   }
   if (opts.sections.includes('encoder')) {
     out('');
+    out('== large knowledge base ==');
+    const { runLargeKbBench } = await import('./large-kb.ts');
+    await runLargeKbBench(out);
+    out('');
     out('== encoder and retrieval ==');
     const { runEncoderBench } = await import('./encoder.ts');
     await runEncoderBench(out);

@@ -5,6 +5,7 @@
  *
  *   node --import tsx inference/eval/battery.ts [NAME…] [--seed N]
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,6 +37,9 @@ export async function readBattery(names?: readonly string[], dir = BATTERY_DIR):
     if (names && names.length > 0 && !names.includes(name)) continue;
     const kb = path.join(dir, name, 'kb.jsonl');
     const questions = path.join(dir, name, 'questions.jsonl');
+    // An assembled knowledge base (f-large) is built from its tables, not committed.
+    const build = path.join(dir, name, 'build.mjs');
+    if (!existsSync(kb) && existsSync(build)) execFileSync(process.execPath, [build], { stdio: 'ignore' });
     if (!existsSync(kb) || !existsSync(questions)) continue;
     out.push({ name, entries: await readKbFile(kb), questions: parseEvalJsonl(await readFile(questions, 'utf8'), questions) });
   }

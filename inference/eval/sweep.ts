@@ -54,39 +54,42 @@ function grid(from: number, to: number, step: number): number[] {
   return out;
 }
 
+/** What thresholds give on sweep cases. */
+export function measureThresholds(cases: readonly SweepCase[], decide: DecideFn, t: Thresholds): Omit<SweepResult, 'thresholds'> {
+  const answerable = cases.filter((c) => c.faqId !== null);
+  const oos = cases.filter((c) => c.faqId === null);
+  const rate = (n: number, d: number) => (d === 0 ? 1 : n / d);
+  let right = 0;
+  let wrong = 0;
+  let offered = 0;
+  for (const c of answerable) {
+    const d = decide(c.candidates, t);
+    if (d.action === 'answer' && d.faqId === c.faqId) right++;
+    if (d.action === 'answer' && d.faqId !== c.faqId) wrong++;
+    if ((d.action === 'answer' && d.faqId === c.faqId) || (d.action === 'clarify' && d.choices.includes(c.faqId!))) offered++;
+  }
+  let rejected = 0;
+  let fallback = 0;
+  for (const c of oos) {
+    const d = decide(c.candidates, t);
+    if (d.action !== 'answer') rejected++;
+    if (d.action === 'fallback') fallback++;
+  }
+  return {
+    accuracy: (right + rejected) / Math.max(1, cases.length),
+    rejection: rate(rejected, oos.length),
+    fallbackRejection: rate(fallback, oos.length),
+    offered: rate(offered, answerable.length),
+    right: rate(right, answerable.length),
+    wrong: answerable.length === 0 ? 0 : wrong / answerable.length,
+  };
+}
+
 export function sweepThresholds(cases: readonly SweepCase[], decide: DecideFn, opts: SweepOptions = {}): SweepResult {
   const minRejection = opts.minRejection ?? 0.9;
   const maxOosOffered = opts.maxOosOffered ?? 0.25;
   const maxWrong = opts.maxWrong ?? 1;
-  const answerable = cases.filter((c) => c.faqId !== null);
-  const oos = cases.filter((c) => c.faqId === null);
-  const rate = (n: number, d: number) => (d === 0 ? 1 : n / d);
-  function measure(t: Thresholds) {
-    let right = 0;
-    let wrong = 0;
-    let offered = 0;
-    for (const c of answerable) {
-      const d = decide(c.candidates, t);
-      if (d.action === 'answer' && d.faqId === c.faqId) right++;
-      if (d.action === 'answer' && d.faqId !== c.faqId) wrong++;
-      if ((d.action === 'answer' && d.faqId === c.faqId) || (d.action === 'clarify' && d.choices.includes(c.faqId!))) offered++;
-    }
-    let rejected = 0;
-    let fallback = 0;
-    for (const c of oos) {
-      const d = decide(c.candidates, t);
-      if (d.action !== 'answer') rejected++;
-      if (d.action === 'fallback') fallback++;
-    }
-    return {
-      accuracy: (right + rejected) / Math.max(1, cases.length),
-      rejection: rate(rejected, oos.length),
-      fallbackRejection: rate(fallback, oos.length),
-      offered: rate(offered, answerable.length),
-      right: rate(right, answerable.length),
-      wrong: answerable.length === 0 ? 0 : wrong / answerable.length,
-    };
-  }
+  const measure = (t: Thresholds) => measureThresholds(cases, decide, t);
   let best: SweepResult | null = null;
   for (const answer of grid(0.05, 0.95, 0.025)) {
     for (const margin of grid(0, 0.4, 0.025)) {

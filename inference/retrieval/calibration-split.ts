@@ -19,7 +19,7 @@ import { createRng, deriveSeed } from '../encoder/prng.ts';
 import type { CorpusLike } from '../encoder/training-data.ts';
 
 /** How a positive calibration question was made. */
-export type PositiveKind = 'alt' | 'question' | 'answer' | 'variant';
+export type PositiveKind = 'alt' | 'question' | 'answer' | 'variant' | 'corpus';
 
 export interface CalibrationQuery {
   text: string;
@@ -146,6 +146,11 @@ export function outOfScopeQueries(corpus: readonly CorpusLike[], services: reado
  * 202 services as covered by a 33-entry knowledge base: related is not covered.
  */
 export function coveredServices(queries: readonly CalibrationQuery[], topEntry: readonly (string | null)[]): Set<string> {
+  return new Set(majorityEntries(queries, topEntry).keys());
+}
+
+/** For each source whose queries mostly find one entry first: that entry. */
+export function majorityEntries(queries: readonly CalibrationQuery[], topEntry: readonly (string | null)[]): Map<string, string> {
   const votes = new Map<string, Map<string, number>>();
   const totals = new Map<string, number>();
   queries.forEach((q, i) => {
@@ -156,10 +161,43 @@ export function coveredServices(queries: readonly CalibrationQuery[], topEntry: 
     m.set(top, (m.get(top) ?? 0) + 1);
     votes.set(q.source, m);
   });
-  const out = new Set<string>();
+  const out = new Map<string, string>();
   for (const [source, m] of votes) {
-    const max = Math.max(...m.values());
-    if (max * 2 > (totals.get(source) ?? 0)) out.add(source.replace(/^corpus:/, ''));
+    let best = '';
+    let max = 0;
+    for (const [id, n] of m) if (n > max || (n === max && id < best)) [best, max] = [id, n];
+    if (max * 2 > (totals.get(source) ?? 0)) out.set(source.replace(/^corpus:/, ''), best);
   }
   return out;
+}
+
+/**
+ * Corpus services the knowledge base covers, with the entry that covers each: the dense model's
+ * majority and lexical BM25's majority name the same entry. One vote alone is not enough on a
+ * small knowledge base — with nine entries, any service's phrasings pile onto one of them — and
+ * a service wrongly taken as covered is lost twice: as an out-of-scope example while
+ * calibrating, and from the background of known other services while answering.
+ */
+export function coveringEntries(queries: readonly CalibrationQuery[], denseTop: readonly (string | null)[], lexicalTop: readonly (string | null)[]): Map<string, string> {
+  const dense = majorityEntries(queries, denseTop);
+  const lexical = majorityEntries(queries, lexicalTop);
+  const out = new Map<string, string>();
+  for (const [service, entry] of dense) if (lexical.get(service) === entry) out.set(service, entry);
+  return out;
+}
+
+/**
+ * Phrasings of held-out corpus services the knowledge base covers, as positives of the entry
+ * that covers them: citizens' own paraphrases, never trained on, asked of an entry that keeps all
+ * of its texts — the closest a split gets to the questions that will come.
+ */
+export function coveredServiceQueries(corpus: readonly CorpusLike[], services: readonly string[], covering: ReadonlyMap<string, string>): CalibrationQuery[] {
+  const wanted = new Set(services);
+  return corpus
+    .filter((s) => wanted.has(s.service) && covering.has(s.service))
+    .flatMap((s) =>
+      (['kk', 'ru', 'en'] as const).flatMap((lang) =>
+        s.texts[lang].map((text): CalibrationQuery => ({ text, lang, faqId: covering.get(s.service)!, source: `corpus:${s.service}`, kind: 'corpus' })),
+      ),
+    );
 }

@@ -14,7 +14,7 @@ import { createOnnxEncoder } from '../encoder/onnx-encoder.ts';
 import { encodeTexts, trainedEmbedder, type TextEmbedder } from './embedder.ts';
 import { trainModel, type TrainModelOptions, type TrainProgress } from '../encoder/train-model.ts';
 import { corpusGroups, kbGroups, type CorpusLike } from '../encoder/training-data.ts';
-import { coveredServices, DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type CalibrationQuery, type SplitOptions } from './calibration-split.ts';
+import { coveredServiceQueries, coveringEntries, DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type CalibrationQuery, type SplitOptions } from './calibration-split.ts';
 import { createDenseIndex, type DenseIndex } from './dense-index.ts';
 import { fitCalibrator, scoreQueries } from './fit-calibrator.ts';
 import { createHybridScorer } from './hybrid-scorer.ts';
@@ -105,13 +105,19 @@ export async function calibrateHybrid(
 ): Promise<HybridCalibration> {
   const trainTexts = entryTexts(split.trainEntries);
   const dense = await createDenseIndex(await encodeTexts(embedder, trainTexts), embedder.dim);
-  const corpusVectors = await encodeTexts(embedder, corpusTexts(corpus));
-  const tops: (string | null)[] = [];
-  for (const v of corpusVectors) tops.push((await dense.search(v.vector, v.lang, 1))[0]?.faqId ?? null);
-  const covered = coveredServices(corpusVectors.map((v) => ({ text: '', lang: v.lang, faqId: null, source: `corpus:${v.faqId}` })), tops);
+  const corpusEntryTexts = corpusTexts(corpus);
+  const corpusVectors = await encodeTexts(embedder, corpusEntryTexts);
+  const lexicalIndex = createLexicalIndex(trainTexts, analyzer);
+  const denseTops: (string | null)[] = [];
+  const lexicalTops: (string | null)[] = [];
+  for (const [i, v] of corpusVectors.entries()) {
+    denseTops.push((await dense.search(v.vector, v.lang, 1))[0]?.faqId ?? null);
+    lexicalTops.push(lexicalIndex.search(corpusEntryTexts[i]!.text, 'trigrams', 1, v.lang)[0]?.faqId ?? null);
+  }
+  const covering = coveringEntries(corpusVectors.map((v) => ({ text: '', lang: v.lang, faqId: null, source: `corpus:${v.faqId}` })), denseTops, lexicalTops);
+  const covered = new Set(covering.keys());
   const heldOut = new Set(split.heldOutServices);
   const background = await createDenseIndex(corpusVectors.filter((v) => !covered.has(v.faqId) && !heldOut.has(v.faqId)), embedder.dim);
-  const lexicalIndex = createLexicalIndex(trainTexts, analyzer);
   const scorer = createHybridScorer({
     dense,
     lexical: lexicalIndex,
@@ -119,7 +125,7 @@ export async function calibrateHybrid(
     background,
   });
   const oos = outOfScopeQueries(corpus, split.heldOutServices, covered);
-  const queries = [...split.positives, ...oos];
+  const queries = [...split.positives, ...coveredServiceQueries(corpus, split.heldOutServices, covering), ...oos];
   assertCalibratable(queries, split.trainEntries);
   const scored = await scoreQueries(scorer, queries);
   await dense.close();
