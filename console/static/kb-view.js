@@ -146,7 +146,8 @@ async function showModel(panel) {
   const m = await api('GET', '/api/kb-model').catch(() => null);
   const check = m && m.selfCheck;
   if (!check) {
-    fill(panel, h('p', { class: 'muted' }, t('modelLoading')));
+    // Loading, or a model stored before training checked itself: say which.
+    fill(panel, h('p', { class: 'muted' }, m && m.id ? t('modelNoCheck') : t('modelLoading')));
     return;
   }
   const pct = (x) => `${Math.round(x * 100)}%`;

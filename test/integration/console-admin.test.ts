@@ -13,12 +13,24 @@ for (const [kind, open] of await databaseKinds()) {
 
     before(async () => {
       test = await open();
-      h = await consoleHarness(test, {}, { onKbChanged: async () => void retrains++ });
+      h = await consoleHarness(test, {}, {
+        onKbChanged: async () => void retrains++,
+        modelStatus: () => ({ id: 'm1', kbVersion: 1, selfCheck: { status: 'weak', message: 'few phrasings', hybrid: { top1: 0.8 } } }),
+      });
       [admin, operator] = await Promise.all([signIn(h.app, 'admin'), signIn(h.app, 'aigerim')]);
     });
     after(async () => {
       await h.console.close();
       await test.drop();
+    });
+
+    it('shows admins how well the model knows the knowledge base, and nobody else', async () => {
+      const r = await admin.call('GET', '/api/kb-model');
+      assert.equal(r.status, 200);
+      const body = r.json as { id: string; selfCheck: { status: string } };
+      assert.equal(body.id, 'm1');
+      assert.equal(body.selfCheck.status, 'weak');
+      assert.equal((await operator.call('GET', '/api/kb-model')).status, 403);
     });
 
     it('creates, edits and disables an entry in both languages, with history and a new knowledge-base version', async () => {
