@@ -152,6 +152,8 @@ export async function fitRetrieval(entries: readonly KbEntry[], corpus: readonly
   // model a function of the knowledge base's content: the same on Postgres whatever its
   // collation (en_US sorts 'id-card' and 'idcard' unlike C), on PGlite, and from a file.
   const s = makeCalibrationSplit([...entries].sort(byIdAndLang), corpus, split);
+  // Refused before the minute of training, not after it.
+  assertCalibratable(s.positives, s.trainEntries, { negatives: false });
   const kb = kbGroups(entryTexts(s.trainEntries));
   let linked = 0;
   if (opts.linkCorpus ?? false) {
