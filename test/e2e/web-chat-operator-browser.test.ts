@@ -40,7 +40,7 @@ describe('web chat and console in Chromium: waiting, leaving the queue, an opera
     citizen = await phone.newPage();
     citizen.on('pageerror', (err) => assert.fail(`chat page error: ${err.message}`));
     await citizen.goto(`${stack.url}/`);
-    await citizen.locator('.msg.bot').first().waitFor({ timeout: 15_000 }); // the greeting
+    await citizen.locator('.msg.bot').first().waitFor({ timeout: 60_000 }); // the greeting
     operator = await signIn('aigerim');
   });
 
@@ -70,7 +70,7 @@ describe('web chat and console in Chromium: waiting, leaving the queue, an opera
     await citizen.fill('#input', text);
     await citizen.press('#input', 'Enter');
     const next = citizen.locator('.msg.bot, .msg.person').nth(before);
-    await next.waitFor({ timeout: 15_000 });
+    await next.waitFor({ timeout: 60_000 });
     return next.innerText();
   }
 
@@ -104,9 +104,9 @@ describe('web chat and console in Chromium: waiting, leaving the queue, an opera
     // The operator sees the chat waiting, with the bot's answer in its history.
     const conv = await conversation();
     const item = operator.locator(`.queue-item[data-id="${conv.id}"][data-owner="waiting"]`);
-    await item.waitFor({ timeout: 5000 });
+    await item.waitFor({ timeout: 20_000 });
     await item.click();
-    await operator.locator('.msg.bot', { hasText: kindergarten.answer.slice(0, 40) }).waitFor({ timeout: 5000 });
+    await operator.locator('.msg.bot', { hasText: kindergarten.answer.slice(0, 40) }).waitFor({ timeout: 20_000 });
     await shot(operator, 'console-waiting-history');
     await shot(citizen, 'phone-waiting');
     await citizen.setViewportSize(DESKTOP);
@@ -116,10 +116,10 @@ describe('web chat and console in Chromium: waiting, leaving the queue, an opera
     // The button of the waiting notice (the latest one offered) takes the chat back to the bot.
     const before = await citizen.locator('.msg.bot').count();
     await citizen.locator('.msg.bot').last().locator('button', { hasText: t('leaveQueueButton', 'ru') }).click();
-    await citizen.locator('.msg.bot').nth(before).waitFor({ timeout: 15_000 });
+    await citizen.locator('.msg.bot').nth(before).waitFor({ timeout: 60_000 });
     assert.equal(await citizen.locator('.msg.bot').nth(before).innerText(), t('leftQueue', 'ru'));
     assert.equal((await conversation()).owner, 'bot');
-    await operator.locator(`.queue-item[data-id="${conv.id}"]`).waitFor({ state: 'detached', timeout: 5000 });
+    await operator.locator(`.queue-item[data-id="${conv.id}"]`).waitFor({ state: 'detached', timeout: 20_000 });
     const again = await say('Как поставить ребёнка в очередь в детский сад?');
     assert.ok(again.startsWith(kindergarten.answer.slice(0, 60)));
     assert.doesNotMatch(again, /очереди к оператору/, 'the bot answers as usual again');
@@ -130,17 +130,17 @@ describe('web chat and console in Chromium: waiting, leaving the queue, an opera
     const conv = await conversation();
     assert.equal(conv.owner, 'waiting');
     const item = operator.locator(`.queue-item[data-id="${conv.id}"][data-owner="waiting"]`);
-    await item.waitFor({ timeout: 5000 });
+    await item.waitFor({ timeout: 20_000 });
     await item.click();
     await operator.click('#claim');
     await operator.waitForSelector('#reply:not([disabled])');
     const joined = citizen.locator('.msg.bot', { hasText: 'К вам подключился оператор Айгерим.' });
-    await joined.waitFor({ timeout: 15_000 });
+    await joined.waitFor({ timeout: 60_000 });
 
     await operator.fill('#reply', 'Здравствуйте! Подскажите, какой у вас вопрос?');
     await operator.keyboard.press('Control+Enter');
     const reply = citizen.locator('.msg.person', { hasText: 'какой у вас вопрос?' });
-    await reply.waitFor({ timeout: 15_000 });
+    await reply.waitFor({ timeout: 60_000 });
     assert.equal(await reply.locator('.who').innerText(), 'Айгерим · оператор');
     // Two evaluations with no helper inside: tsx would wrap a named helper in code the page lacks.
     const styles = {
@@ -153,9 +153,9 @@ describe('web chat and console in Chromium: waiting, leaving the queue, an opera
     const bots = await citizen.locator('.msg.bot, .msg.person').count();
     await citizen.fill('#input', 'Хочу узнать про пособие на ребёнка');
     await citizen.press('#input', 'Enter');
-    await citizen.locator('.receipt', { hasText: 'Передано оператору' }).waitFor({ timeout: 15_000 });
+    await citizen.locator('.receipt', { hasText: 'Передано оператору' }).waitFor({ timeout: 60_000 });
     assert.equal(await citizen.locator('.typing').count(), 0, 'typing stops when no reply will come');
-    await operator.locator('.msg.citizen', { hasText: 'пособие на ребёнка' }).waitFor({ timeout: 5000 });
+    await operator.locator('.msg.citizen', { hasText: 'пособие на ребёнка' }).waitFor({ timeout: 20_000 });
     assert.equal(await citizen.locator('.msg.bot, .msg.person').count(), bots, 'the bot stayed silent');
     await shot(citizen, 'phone-operator');
     await citizen.setViewportSize(DESKTOP);
