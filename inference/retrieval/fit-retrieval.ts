@@ -124,7 +124,11 @@ export async function calibrateHybrid(
     embed: async (text: string, lang: Lang | undefined) => (await embedder.embedQueries([text], [lang]))[0]!,
     background,
   });
-  const oos = outOfScopeQueries(corpus, split.heldOutServices, covered);
+  // Held-out services are the honest out-of-scope questions; when the knowledge base covers all
+  // of them (a small corpus), trained services it does not cover stand in rather than calibrate
+  // on one class.
+  const heldOutOos = outOfScopeQueries(corpus, split.heldOutServices, covered);
+  const oos = heldOutOos.length > 0 ? heldOutOos : outOfScopeQueries(corpus, corpus.map((c) => c.service), covered);
   const queries = [...split.positives, ...coveredServiceQueries(corpus, split.heldOutServices, covering), ...oos];
   assertCalibratable(queries, split.trainEntries);
   const scored = await scoreQueries(scorer, queries);
