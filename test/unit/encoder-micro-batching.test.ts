@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Analysis } from '../../inference/encoder/featurize.ts';
-import { createMicroBatcher } from '../../inference/encoder/micro-batcher.ts';
+import { createMicroBatcher } from '../../inference/micro-batcher.ts';
 import { createOnnxEncoder } from '../../inference/encoder/onnx-encoder.ts';
 import { trainModel } from '../../inference/encoder/train-model.ts';
 
