@@ -34,7 +34,7 @@ export function recordingSink(): OutboundSink & { sent: OutboundMessage[]; waitF
   };
 }
 
-export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['options'] = {}, extra: Partial<Pick<ConsoleDeps, 'onKbChanged'>> = {}) {
+export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['options'] = {}, extra: Partial<Pick<ConsoleDeps, 'onKbChanged' | 'config'>> = {}) {
   const db = test.database.db;
   const kb = createKbRepository(db);
   await kb.import(

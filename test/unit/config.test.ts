@@ -32,3 +32,15 @@ it('fails naming each unknown or malformed variable', () => {
 it('treats empty strings as unset', () => {
   assert.equal(parseConfig({ DATABASE_URL: '' }).database.kind, 'pglite');
 });
+
+it('reads trusted proxies as a list of addresses and CIDR ranges, and names a malformed one', () => {
+  assert.deepEqual(parseConfig({}).http.trustedProxies, []);
+  assert.deepEqual(parseConfig({ KOMEK_TRUSTED_PROXIES: ' 10.0.0.1, 172.16.0.0/12,fd00::/8 ' }).http.trustedProxies, ['10.0.0.1', '172.16.0.0/12', 'fd00::/8']);
+  for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/1', 'fd00::/129']) {
+    assert.throws(
+      () => parseConfig({ KOMEK_TRUSTED_PROXIES: `127.0.0.1,${bad}` }),
+      (err: unknown) => err instanceof ConfigError && /KOMEK_TRUSTED_PROXIES/.test(err.message) && err.message.includes(`"${bad}"`),
+      bad,
+    );
+  }
+});
