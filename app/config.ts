@@ -12,7 +12,6 @@ const bool = z
 
 const url = (protocols: string[]) =>
   z
-    .string()
     .url()
     .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,

@@ -44,3 +44,19 @@ it('reads trusted proxies as a list of addresses and CIDR ranges, and names a ma
     );
   }
 });
+
+it('checks URLs as before zod’s z.url(): parseable, and of the right scheme', () => {
+  assert.equal(parseConfig({ KOMEK_PUBLIC_URL: ' https://komek.example.kz ' }).http.publicUrl, 'https://komek.example.kz');
+  assert.equal(parseConfig({ REDIS_URL: 'rediss://cache:6380' }).redisUrl, 'rediss://cache:6380');
+  const problems = (env: Record<string, string>) => {
+    try {
+      parseConfig(env);
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+  assert.deepEqual(problems({ KOMEK_PUBLIC_URL: 'https://' }), ['KOMEK_PUBLIC_URL: Invalid URL']);
+  assert.deepEqual(problems({ DATABASE_URL: 'mysql://db/x' }), ['DATABASE_URL: must start with postgres:// or postgresql://']);
+  assert.deepEqual(problems({ REDIS_URL: 'not a url' }), ['REDIS_URL: Invalid URL', 'REDIS_URL: must start with redis:// or rediss://']);
+});
