@@ -4,6 +4,7 @@
  * with a message naming the variable, so a typo never silently falls back to a default.
  */
 import { z } from 'zod';
+import { parseTrustedProxies } from '../console/client-address.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -11,11 +12,16 @@ const bool = z
 
 const url = (protocols: string[]) =>
   z
-    .string()
     .url()
     .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Environment variables Kömek understands, with their defaults. */
 export const envSchema = z.object({
@@ -44,6 +50,16 @@ export const envSchema = z.object({
   KOMEK_TIMEZONE: z.string().default('Asia/Almaty'),
   KOMEK_SESSION_SECRET: z.string().min(16).optional(),
   KOMEK_PUBLIC_URL: url(['http', 'https']).optional(),
+  KOMEK_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(list(v));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   EMBEDDING_MODEL_DIR: z.string().min(1).optional(),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-…').optional(),
   TELEGRAM_API_ROOT: url(['http', 'https']).optional(),
@@ -57,7 +73,13 @@ export type Env = z.infer<typeof envSchema>;
 /** The parsed configuration handed to factories. */
 export interface Config {
   env: Env['NODE_ENV'];
-  http: { port: number; host: string; publicUrl?: string };
+  http: {
+    port: number;
+    host: string;
+    publicUrl?: string;
+    /** Reverse proxies whose X-Forwarded-For is believed (addresses and CIDR ranges); none by default. */
+    trustedProxies?: string[];
+  };
   logLevel: Env['LOG_LEVEL'];
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   redisUrl?: string;
@@ -88,12 +110,6 @@ export class ConfigError extends Error {
   }
 }
 
-const list = (v: string) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 /**
  * Parses the environment into a {@link Config}. Empty strings count as unset, which is what a
  * blank line in an env file means.
@@ -120,7 +136,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (!isTimeZone(e.KOMEK_TIMEZONE)) throw new ConfigError([`KOMEK_TIMEZONE: unknown time zone "${e.KOMEK_TIMEZONE}"`]);
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST, publicUrl: e.KOMEK_PUBLIC_URL },
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.KOMEK_PUBLIC_URL, trustedProxies: list(e.KOMEK_TRUSTED_PROXIES) },
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.KOMEK_DATA_DIR },
     redisUrl: e.REDIS_URL,

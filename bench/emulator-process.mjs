@@ -11,9 +11,24 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import TelegramServer from 'telegram-test-api';
+import telegramTestApi from 'telegram-test-api';
+
+/**
+ * The emulator, with the two internals this file uses (private in the package's types): the
+ * express app it serves and the id its next message gets.
+ * @typedef {Omit<import('telegram-test-api/lib/telegramServer.js').TelegramServer, never> & {
+ *   webServer: ExpressApp,
+ *   messageId: number,
+ * }} Emulator
+ * @typedef {((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) & { settings?: unknown }} ExpressApp
+ * @typedef {{ t: 'send', seq: number, chatId: number, text: string } | { t: 'cpu', seq: number }} FromParent
+ */
+
+// The package is CommonJS whose module.exports is the server class itself.
+const TelegramServer = /** @type {new (config: object) => Emulator} */ (/** @type {unknown} */ (telegramTestApi));
 
 if (!process.send) throw new Error('bench/emulator-process.mjs runs as a child of the benchmark (IPC channel missing)');
+const toParent = process.send.bind(process);
 
 // An orphaned emulator would keep its port and the machine's CPU: it goes with its parent.
 process.on('disconnect', () => process.exit(0));
@@ -28,11 +43,11 @@ const token = `${100000 + Math.floor(Math.random() * 800000)}:BENCH-${randomByte
 server.on('AddedBotMessage', function relayReply() {
   // The emulator pushes the message and then emits, synchronously: the last one is this one.
   const to = server.storage.botMessages.at(-1)?.message?.reply_parameters?.message_id;
-  if (to !== undefined) process.send({ t: 'replied', to });
+  if (to !== undefined) toParent({ t: 'replied', to });
 });
 
 let sending = Promise.resolve();
-process.on('message', function handle(msg) {
+process.on('message', function handle(/** @type {FromParent} */ msg) {
   if (msg.t === 'send') {
     const client = server.getClient(token, { chatId: msg.chatId, userId: msg.chatId, firstName: `Citizen ${msg.chatId}` });
     // The emulator numbers a message before its first await and counts up after it, so two
@@ -41,15 +56,15 @@ process.on('message', function handle(msg) {
     sending = sending.then(async function add() {
       const id = server.messageId;
       await server.addUserMessage(client.makeMessage(msg.text));
-      process.send({ t: 'sent', seq: msg.seq, id });
+      toParent({ t: 'sent', seq: msg.seq, id });
     }).catch(crash);
   } else if (msg.t === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send({ t: 'cpu', seq: msg.seq, ms: (user + system) / 1000 });
+    toParent({ t: 'cpu', seq: msg.seq, ms: (user + system) / 1000 });
   }
 });
 
-process.send({ t: 'ready', token, apiRoot: server.config.apiURL });
+toParent({ t: 'ready', token, apiRoot: server.config.apiURL });
 
 /**
  * Telegram holds a getUpdates call until an update arrives (long polling); the emulator answers
@@ -57,10 +72,12 @@ process.send({ t: 'ready', token, apiRoot: server.config.apiURL });
  * a real deployment never makes. Here a getUpdates call with nothing unread waits for the next
  * user update (or LONG_POLL_MS, or the client hanging up) before the emulator answers it. The
  * express app is wrapped before start(), which hands it to http.createServer.
+ * @param {Emulator} emulator
  */
 function longPoll(emulator) {
   const LONG_POLL_MS = 10_000;
   const app = emulator.webServer;
+  /** @type {Set<() => void>} */
   const arrived = new Set();
   for (const event of ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery']) {
     emulator.on(event, () => {
@@ -68,7 +85,8 @@ function longPoll(emulator) {
       arrived.clear();
     });
   }
-  const unread = (token) => emulator.storage.userMessages.some((u) => u.botToken === token && !u.isRead);
+  const unread = (/** @type {string} */ token) => emulator.storage.userMessages.some((u) => u.botToken === token && !u.isRead);
+  /** @type {ExpressApp} */
   const waitingApp = function waitingApp(req, res) {
     const token = /^\/bot([^/]+)\/getUpdates/.exec(req.url ?? '')?.[1];
     if (token === undefined || unread(token)) return app(req, res);
@@ -92,18 +110,22 @@ function longPoll(emulator) {
   emulator.webServer = waitingApp;
 }
 
-/** The parent fails the benchmark with this process's stderr when it exits. */
+/**
+ * The parent fails the benchmark with this process's stderr when it exits.
+ * @param {unknown} err
+ */
 function crash(err) {
-  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
   process.exit(1);
 }
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
       probe.close(() => resolve(port));
     });
   });

@@ -7,6 +7,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock, Logger } from '../core/ports.ts';
 import type { OperatorAccounts } from '../db/operator-accounts.ts';
+import type { ClientAddressResolver } from './client-address.ts';
 import type { ConsoleContext, ConsoleRoute } from './context.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { publicOperator } from './operator-routes.ts';
@@ -22,6 +23,8 @@ export interface AuthDeps {
   clock: Clock;
   logger: Logger;
   sessionTtlMs: number;
+  /** The client's address from the socket and X-Forwarded-For (see client-address.ts). */
+  clientAddress: ClientAddressResolver;
 }
 
 /** Registers POST /api/login, which needs no session. */
@@ -35,7 +38,7 @@ export function mountLogin(app: Hono<ConsoleEnv>, deps: AuthDeps): void {
     const parsed = LoginBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: 'username and password are required', code: 'invalid' }, 400);
     const username = parsed.data.username.trim().toLowerCase();
-    const ip = clientAddress(c);
+    const ip = deps.clientAddress(socketAddress(c), c.req.header('x-forwarded-for'));
     // Counted before the password is checked, so parallel guesses all count. A throttle that
     // cannot reach the database rejects: the request ends in the error boundary's 500 before
     // any password is checked.
@@ -71,8 +74,8 @@ export function logoutRoute(deps: AuthDeps): ConsoleRoute {
   };
 }
 
-/** The peer address; a proxy in front should be configured to keep one console per address. */
-function clientAddress(c: Context): string {
+/** The socket's peer (Node's server puts the request's `incoming` into the context's env). */
+function socketAddress(c: Context): string | undefined {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
+  return incoming?.socket?.remoteAddress;
 }

@@ -18,6 +18,7 @@ import { adminRoutes } from './admin-routes.ts';
 import { insightRoutes } from './insight-routes.ts';
 import { kbRoutes } from './kb-routes.ts';
 import { logoutRoute, mountLogin } from './auth-routes.ts';
+import { createClientAddressResolver } from './client-address.ts';
 import type { ConsoleContext, ConsoleRoute } from './context.ts';
 import { createLiveFeed } from './live-feed.ts';
 import { createLoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
@@ -92,7 +93,8 @@ export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
   const throttle = createLoginThrottle(createLoginFailures(deps.db), deps.clock, deps.options?.throttle);
   const sessionTtlMs = deps.options?.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
   const ctx: ConsoleContext = { db: deps.db, kb: deps.kb, accounts, audit, canned, queue, actions, live, clock: deps.clock, logger, onKbChanged: deps.onKbChanged, modelStatus: deps.modelStatus };
-  const authDeps = { accounts, audit, throttle, guard, clock: deps.clock, logger, sessionTtlMs };
+  const clientAddress = createClientAddressResolver(deps.config.http.trustedProxies ?? []);
+  const authDeps = { accounts, audit, throttle, guard, clock: deps.clock, logger, sessionTtlMs, clientAddress };
   const routes: ConsoleRoute[] = [logoutRoute(authDeps), ...operatorRoutes(ctx), ...adminRoutes(ctx), ...kbRoutes(ctx), ...insightRoutes(ctx, deps.options?.timezone ?? 'Asia/Almaty')];
 
   const app = new Hono<ConsoleEnv>();

@@ -20,9 +20,9 @@ const lineSchema = z
       .array(z.string().trim().min(1, 'must not contain empty phrasings').max(1000), { error: 'must be a list of strings' })
       .max(100, 'at most 100 phrasings')
       .optional(),
+    // Not a string keeps zod's own "expected string"; a malformed URL gets the message below.
     source_url: z
-      .string()
-      .url('must be an http(s) URL')
+      .url({ error: (issue) => (issue.code === 'invalid_type' ? undefined : 'must be an http(s) URL') })
       .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
       .nullable()
       .optional(),

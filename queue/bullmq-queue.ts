@@ -12,6 +12,7 @@
  */
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import pLimit from 'p-limit';
 import { PermanentError } from '../core/errors.ts';
 import type { FailedJob, JobInfo, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
 import { describeError as describe, jobLogFields } from './job-log.ts';
@@ -126,7 +127,8 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
 
   function startWorkers(handler: (data: T, info: JobInfo) => Promise<void>, concurrency: number): QueueConsumer {
     const abort = new AbortController();
-    const limiter = createLimiter(Math.max(1, concurrency));
+    // At most `concurrency` of the process's partition workers run a handler at once.
+    const limiter = pLimit(Math.max(1, concurrency));
     const log = opts.logger.child({ queue: opts.name });
     const connections = names.map(() => opts.connection.duplicate());
     const workers = names.map(
@@ -183,20 +185,4 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
         })()),
     };
   }
-}
-
-/** At most `n` of the process's partition workers run a handler at once. */
-function createLimiter(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async function limited<R>(fn: () => Promise<R>): Promise<R> {
-    if (active >= n) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }

@@ -3,17 +3,12 @@
  * job at a time, so a chat's messages keep their order while other partitions run in parallel.
  */
 
-/** FNV-1a: stable across processes and versions, which `partitionOf` must be. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
+import { fnv1aBytes } from '../core/fnv1a.ts';
+
+const utf8 = new TextEncoder();
 
 /** The partition (0..count-1) that owns `key`. */
 export function partitionOf(key: string, count: number): number {
-  return fnv1a(key) % count;
+  // Over UTF-8 bytes, as it always was: partitions of queued jobs must not move between releases.
+  return fnv1aBytes(utf8.encode(key)) % count;
 }

@@ -4,6 +4,7 @@
  * and answers must stay in order. So one chat waits while its message backs off; other chats
  * (other keys or partitions) go on.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { PermanentError, TransientError } from '../core/errors.ts';
 
 export interface RetryPolicy {
@@ -88,7 +89,8 @@ export async function runWithRetry(
   opts: RunOptions,
 ): Promise<void> {
   const { policy } = opts;
-  const sleep = opts.sleep ?? abortableSleep;
+  // Node's timer promise rejects with an AbortError when `signal` aborts (shutdown mid-backoff).
+  const sleep = opts.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   for (let attempt = 1; ; attempt++) {
     const final = attempt >= policy.attempts;
     try {
@@ -105,20 +107,4 @@ export async function runWithRetry(
       }
     }
   }
-}
-
-/** setTimeout as a promise that rejects when `signal` aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    function onAbort() {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
 
+/**
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);

@@ -6,6 +6,7 @@
  * are handed on one at a time so a chat's messages enter the queue in order. Enqueueing is fast
  * (one Redis round trip), the parallel work happens in the workers.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../core/ports.ts';
@@ -95,16 +96,9 @@ export function createPoller(opts: PollerOptions): Poller {
     }
   }
 
+  /** A wait that stop() cuts short; it resolves then, so the loop sees `stopped` and ends. */
   function pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      abort.signal.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        abort.signal.removeEventListener('abort', done);
-        resolve();
-      }
-    });
+    return delay(ms, undefined, { signal: abort.signal }).catch(() => undefined);
   }
 
   return {

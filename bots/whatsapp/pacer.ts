@@ -3,6 +3,7 @@
  * sends go out one at a time, at least `minDelayMs` (+ random jitter) apart, and no chat gets more
  * than `perChatPerMinute` in a rolling minute.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { TransientError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports.ts';
 
@@ -75,15 +76,8 @@ export function createPacer(opts: PacingOptions & { clock: Clock; sleep: Sleep; 
   };
 }
 
-/** Real-time sleep that an AbortSignal cuts short (stop() aborts a pending reconnect wait). */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+/**
+ * Real-time sleep that an AbortSignal cuts short (stop() aborts a pending reconnect wait): it
+ * resolves then rather than rejects, since a stopping adapter just wants the wait over.
+ */
+export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined);

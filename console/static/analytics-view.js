@@ -5,8 +5,12 @@ import { clear, fill, duration, h } from './dom.js';
 import { getLang, t } from './i18n.js';
 import { periodPicker } from './period.js';
 
-const pct = (v) => `${(v * 100).toFixed(1)}%`;
+const pct = (/** @type {number} */ v) => `${(v * 100).toFixed(1)}%`;
 
+/**
+ * @param {HTMLElement} container
+ * @returns {Promise<import('./app.js').View>}
+ */
 export async function mount(container) {
   const body = h('div', { class: 'page' });
   const picker = periodPicker(load);
@@ -14,11 +18,12 @@ export async function mount(container) {
 
   async function load() {
     const { from, to } = picker.value();
+    /** @type {import('../../db/analytics.ts').AnalyticsReport} */
     const r = await api('GET', `/api/analytics?from=${from}&to=${to}`);
     const lang = getLang();
-    const wait = (sec) => (sec === null ? '—' : duration(sec * 1000, lang));
-    const card = (label, big, sub) => h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'big' }, big), sub ? h('div', { class: 'muted' }, sub) : null);
-    const panel = (title, ...content) => h('section', { class: 'panel chart' }, h('h2', {}, title), ...content);
+    const wait = (/** @type {number | null} */ sec) => (sec === null ? '—' : duration(sec * 1000, lang));
+    const card = (/** @type {string} */ label, /** @type {string} */ big, /** @type {string} */ sub = '') => h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'big' }, big), sub ? h('div', { class: 'muted' }, sub) : null);
+    const panel = (/** @type {string} */ title, /** @type {import('./dom.js').Child[]} */ ...content) => h('section', { class: 'panel chart' }, h('h2', {}, title), ...content);
     const daySeries = [
       { label: t('messages'), values: r.daily.map((d) => d.messages) },
       { label: t('rate_fallback'), values: r.daily.map((d) => d.fallbacks) },
@@ -34,10 +39,10 @@ export async function mount(container) {
         card(t('feedback'), `👍 ${r.feedback.up} · 👎 ${r.feedback.down}`)),
       h('div', { class: 'charts' },
         panel(t('perDay'), r.daily.length ? lineChart(r.daily.map((d) => d.day), daySeries) : h('p', { class: 'muted' }, '—'), legend(daySeries)),
-        panel(t('decisions'), barChart(['answer', 'clarify', 'fallback', 'escalate'].map((k, i) => ({ label: t(`rate_${k}`), value: r.decisions.rates[k], color: ['#17803d', '#0f6e8c', '#f2b705', '#c2410c'][i] })), { format: pct })),
+        panel(t('decisions'), barChart(/** @type {const} */ (['answer', 'clarify', 'fallback', 'escalate']).map((k, i) => ({ label: t(`rate_${k}`), value: r.decisions.rates[k], color: ['#17803d', '#0f6e8c', '#f2b705', '#c2410c'][i] })), { format: pct })),
         panel(t('byChannel'), barChart(Object.entries(r.messages.byChannel).map(([k, v]) => ({ label: t(`channel_${k}`), value: v })))),
         panel(t('byLang'), barChart(Object.entries(r.messages.byLang).map(([k, v]) => ({ label: k.toUpperCase(), value: v })))),
-        panel(t('ratings'), barChart(['5', '4', '3', '2', '1'].map((k) => ({ label: '★'.repeat(Number(k)), value: r.ratings.distribution[k], color: '#f2b705' })))),
+        panel(t('ratings'), barChart(/** @type {const} */ (['5', '4', '3', '2', '1']).map((k) => ({ label: '★'.repeat(Number(k)), value: r.ratings.distribution[k], color: '#f2b705' })))),
       ),
     );
   }

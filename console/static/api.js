@@ -1,11 +1,16 @@
 // JSON calls to the console API: the session cookie goes by itself, the CSRF token in a header.
 let csrf = '';
 
+/** @param {string} token */
 export function setCsrf(token) {
   csrf = token;
 }
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {{ error?: string, code?: string } & Record<string, unknown>} body
+   */
   constructor(status, body) {
     super(body?.error ?? `HTTP ${status}`);
     this.status = status;
@@ -13,7 +18,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * One call of the console's JSON API. The answer is whatever the route returns: the server's
+ * TypeScript types it, and the views read it as such (`any` here, there being no shared types).
+ * @param {'GET' | 'POST' | 'PUT' | 'DELETE'} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, body) {
+  /** @type {Record<string, string>} */
   const headers = { accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
   if (body !== undefined) headers['content-type'] = 'application/json';

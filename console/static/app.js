@@ -2,9 +2,32 @@
 // Each tab is a view module with mount(container, app) → { unmount, onChange?, onKey? }.
 import { api, setCsrf } from './api.js';
 import { applyI18n, setLang, t } from './i18n.js';
-import { clear, toast } from './dom.js';
+import { all, byId, clear, toast } from './dom.js';
 import * as queueView from './queue-view.js';
 
+/**
+ * A mounted tab.
+ * @typedef {object} View
+ * @property {() => void} [unmount]
+ * @property {(change: { type?: string, conversationId?: string } & Record<string, unknown>) => void} [onChange] a live-feed event
+ * @property {(event: KeyboardEvent, typing: boolean) => void} [onKey] a key pressed while the tab is shown (`typing`: in a text field)
+ */
+
+/**
+ * A tab's module.
+ * @typedef {{ mount(container: HTMLElement, app: App, state?: any): Promise<View> }} ViewModule
+ */
+
+/**
+ * The shell the views get: who is signed in, and switching tabs.
+ * @typedef {object} App
+ * @property {ReturnType<typeof import('../operator-routes.ts').publicOperator> | null} me
+ * @property {View | null} current
+ * @property {string} currentName
+ * @property {(name: string, state?: unknown) => Promise<void>} show
+ */
+
+/** @type {Record<string, () => Promise<ViewModule>>} */
 const VIEWS = {
   queue: async () => queueView,
   kb: () => import('./kb-view.js'),
@@ -13,19 +36,21 @@ const VIEWS = {
   audit: () => import('./audit-view.js'),
 };
 
+/** @type {App} */
 const app = {
   me: null,
   current: null,
   currentName: '',
   /** Switches tab; `state` is handed to the view (e.g. an entry to open). */
   async show(name, state) {
-    if (!VIEWS[name] || (name !== 'queue' && this.me.role !== 'admin')) name = 'queue';
+    let load = VIEWS[name];
+    if (!load || (name !== 'queue' && this.me?.role !== 'admin')) [name, load] = ['queue', VIEWS.queue];
     this.current?.unmount?.();
-    const container = clear(document.getElementById('view'));
+    const container = clear(byId('view'));
     container.dataset.view = name;
-    for (const tab of document.querySelectorAll('#tabs [data-view]')) tab.setAttribute('aria-selected', String(tab.dataset.view === name));
+    for (const tab of all('#tabs [data-view]')) tab.setAttribute('aria-selected', String(tab.dataset.view === name));
     this.currentName = name;
-    const mod = await VIEWS[name]();
+    const mod = await /** @type {() => Promise<ViewModule>} */ (load)();
     this.current = await mod.mount(container, this, state);
     if (location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
   },
@@ -41,17 +66,17 @@ async function start() {
   }
   setCsrf(me.csrfToken);
   app.me = me.operator;
-  document.getElementById('me').textContent = `${me.operator.displayName}${me.operator.role === 'admin' ? ' · admin' : ''}`;
-  for (const el of document.querySelectorAll('[data-admin]')) el.hidden = me.operator.role !== 'admin';
-  for (const tab of document.querySelectorAll('#tabs [data-view]')) tab.addEventListener('click', () => app.show(tab.dataset.view));
-  for (const b of document.querySelectorAll('[data-lang]')) {
+  byId('me').textContent = `${me.operator.displayName}${me.operator.role === 'admin' ? ' · admin' : ''}`;
+  for (const el of all('[data-admin]')) el.hidden = me.operator.role !== 'admin';
+  for (const tab of all('#tabs [data-view]')) tab.addEventListener('click', () => app.show(tab.dataset.view ?? 'queue'));
+  for (const b of all('[data-lang]')) {
     b.addEventListener('click', () => {
-      setLang(b.dataset.lang);
+      setLang(b.dataset.lang ?? '');
       applyI18n();
       app.show(app.currentName);
     });
   }
-  document.getElementById('logout').addEventListener('click', async () => {
+  byId('logout').addEventListener('click', async () => {
     await api('POST', '/api/logout').catch(() => {});
     location.assign('/console/login');
   });
@@ -60,10 +85,12 @@ async function start() {
   await app.show(location.hash.slice(1) || 'queue');
 }
 
+/** @param {KeyboardEvent} event */
 function onKey(event) {
-  const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName) || event.target.isContentEditable;
+  const target = /** @type {HTMLElement} */ (event.target);
+  const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
   if (event.altKey && /^[1-5]$/.test(event.key)) {
-    const tabs = [...document.querySelectorAll('#tabs [data-view]')].filter((b) => !b.hidden);
+    const tabs = all('#tabs [data-view]').filter((b) => !b.hidden);
     tabs[Number(event.key) - 1]?.click();
     event.preventDefault();
     return;
@@ -73,10 +100,11 @@ function onKey(event) {
 
 /** Server-sent events; the browser reconnects by itself, we only show the state. */
 function connect() {
-  const live = document.getElementById('live');
-  const setState = (state) => {
+  const live = byId('live');
+  const label = /** @type {HTMLElement} */ (live.querySelector('span'));
+  const setState = (/** @type {'live' | 'offline'} */ state) => {
     live.dataset.state = state;
-    live.querySelector('span').textContent = t(state === 'live' ? 'live' : 'offline');
+    label.textContent = t(state === 'live' ? 'live' : 'offline');
   };
   const source = new EventSource('/api/events');
   source.addEventListener('ready', () => setState('live'));

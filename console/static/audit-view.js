@@ -3,14 +3,22 @@ import { api } from './api.js';
 import { h, time } from './dom.js';
 import { getLang, label, t } from './i18n.js';
 
+/** @typedef {import('../../db/operator-audit.ts').AuditRow} AuditRow */
+
+/**
+ * @param {HTMLElement} container
+ * @returns {Promise<import('./app.js').View>}
+ */
 export async function mount(container) {
   const tbody = h('tbody');
   const more = h('button', { onclick: () => load() }, t('more'));
+  /** @type {number | undefined} */
   let before;
   container.append(h('div', { class: 'page' }, h('div', { class: 'page-head' }, h('h1', {}, t('navAudit'))),
     h('section', { class: 'panel' }, h('table', {}, h('thead', {}, h('tr', {}, ['when', 'who', 'action', 'target', 'details'].map((k) => h('th', {}, t(k))))), tbody), more)));
 
   async function load() {
+    /** @type {{ items: AuditRow[] }} */
     const { items } = await api('GET', `/api/audit?limit=100${before ? `&before=${before}` : ''}`);
     for (const a of items) {
       tbody.append(h('tr', {},

@@ -3,7 +3,16 @@ import { h, s } from './dom.js';
 
 export const COLORS = ['#0f6e8c', '#f2b705', '#17803d', '#c2410c', '#5b3fb0', '#8a94a0'];
 
-/** Horizontal bars with labels and values. */
+/**
+ * @typedef {{ label: string, value: number, color?: string }} Bar
+ * @typedef {{ label: string, values: number[], color?: string }} Series
+ */
+
+/**
+ * Horizontal bars with labels and values.
+ * @param {Bar[]} rows
+ * @param {{ format?: (value: number) => string, colors?: string[] }} [opts]
+ */
 export function barChart(rows, { format = (v) => String(v), colors = COLORS } = {}) {
   const width = 420;
   const row = 30;
@@ -19,14 +28,18 @@ export function barChart(rows, { format = (v) => String(v), colors = COLORS } = 
   return svg;
 }
 
-/** Daily lines, one per series; x labels thinned to fit. */
+/**
+ * Daily lines, one per series; x labels thinned to fit.
+ * @param {string[]} days
+ * @param {Series[]} series
+ */
 export function lineChart(days, series) {
   const width = 640;
   const height = 220;
   const pad = { l: 36, r: 12, t: 10, b: 26 };
   const max = Math.max(1, ...series.flatMap((se) => se.values));
-  const x = (i) => pad.l + (days.length <= 1 ? (width - pad.l - pad.r) / 2 : (i * (width - pad.l - pad.r)) / (days.length - 1));
-  const y = (v) => height - pad.b - (v / max) * (height - pad.t - pad.b);
+  const x = (/** @type {number} */ i) => pad.l + (days.length <= 1 ? (width - pad.l - pad.r) / 2 : (i * (width - pad.l - pad.r)) / (days.length - 1));
+  const y = (/** @type {number} */ v) => height - pad.b - (v / max) * (height - pad.t - pad.b);
   const step = Math.max(1, Math.ceil(days.length / 8));
   const grid = [0, 0.5, 1].map((f) => s('g', {},
     s('line', { x1: pad.l, x2: width - pad.r, y1: y(max * f), y2: y(max * f), stroke: '#e1e6eb' }),
@@ -42,6 +55,7 @@ export function lineChart(days, series) {
   return s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' }, grid, labels, lines);
 }
 
+/** @param {Pick<Series, 'label'>[]} series */
 export function legend(series) {
   return h('div', { class: 'legend' }, series.map((se, k) => h('span', {}, h('i', { class: `swatch-${k}` }), se.label)));
 }

@@ -1,5 +1,6 @@
 // Interface strings of the console in Kazakh, Russian and English. Kazakh is the default, as in
 // the rest of Kömek; the choice is remembered per browser.
+/** @type {Record<string, Record<string, string>>} */
 const STRINGS = {
   kk: {
     consoleTitle: 'Оператор консолі', username: 'Пайдаланушы аты', password: 'Құпиясөз', signIn: 'Кіру', signOut: 'Шығу',
@@ -99,46 +100,66 @@ const STRINGS = {
   },
 };
 
+/** @typedef {'kk' | 'ru' | 'en'} Lang */
+
+/** @type {Lang[]} */
 export const LANGS = ['kk', 'ru', 'en'];
+const isLang = (/** @type {unknown} */ v) => /** @type {unknown[]} */ (LANGS).includes(v);
 const KEY = 'komek.console.lang';
 
+/** @returns {Lang} */
 export function getLang() {
   const saved = localStorage.getItem(KEY);
-  if (LANGS.includes(saved)) return saved;
+  if (isLang(saved)) return /** @type {Lang} */ (saved);
   const nav = (navigator.language || '').slice(0, 2);
-  return LANGS.includes(nav) ? nav : 'kk';
+  return isLang(nav) ? /** @type {Lang} */ (nav) : 'kk';
 }
 
+/** @param {string} lang */
 export function setLang(lang) {
-  if (!LANGS.includes(lang)) return;
+  if (!isLang(lang)) return;
   localStorage.setItem(KEY, lang);
   document.documentElement.lang = lang;
 }
 
-/** A string in the current language with `{name}` filled in; the key itself if missing. */
+/**
+ * A string in the current language with `{name}` filled in; the key itself if missing.
+ * @param {string} key
+ * @param {Record<string, unknown>} [vars]
+ * @returns {string}
+ */
 export function t(key, vars = {}) {
-  const text = STRINGS[getLang()][key] ?? STRINGS.en[key] ?? key;
+  const text = STRINGS[getLang()]?.[key] ?? STRINGS.en?.[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
 }
 
-/** Fills every element that has data-i18n (text) or data-i18n-placeholder / -title / -label. */
+/**
+ * Fills every element that has data-i18n (text) or data-i18n-placeholder / -title / -label.
+ * @param {ParentNode} [root]
+ */
 export function applyI18n(root = document) {
   document.documentElement.lang = getLang();
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
-  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
-  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
-  for (const el of root.querySelectorAll('[data-lang]')) el.setAttribute('aria-pressed', String(el.dataset.lang === getLang()));
+  // No dom.js here: this module is public (the login page loads it), dom.js is not.
+  const all = (/** @type {string} */ selector) => /** @type {HTMLElement[]} */ ([...root.querySelectorAll(selector)]);
+  // The selectors guarantee the data attributes are there.
+  for (const el of all('[data-i18n]')) el.textContent = t(el.dataset.i18n ?? '');
+  for (const el of all('[data-i18n-placeholder]')) /** @type {HTMLInputElement} */ (el).placeholder = t(el.dataset.i18nPlaceholder ?? '');
+  for (const el of all('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle ?? '');
+  for (const el of all('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel ?? ''));
+  for (const el of all('[data-lang]')) el.setAttribute('aria-pressed', String(el.dataset.lang === getLang()));
 }
 
 /**
  * A label for a machine name (a bot action, an audit action): `${prefix}${name}` translated, or
  * for the four decisions their `rate_` label; never the raw key in a translated console, and a
  * name added later without a translation is shown readable ("new-thing" → "new thing").
+ * @param {string} prefix
+ * @param {string} name
+ * @returns {string}
  */
 export function label(prefix, name) {
   for (const key of [`${prefix}${name}`, `rate_${name}`]) {
-    if (STRINGS[getLang()][key] ?? STRINGS.en[key]) return t(key);
+    if (STRINGS[getLang()]?.[key] ?? STRINGS.en?.[key]) return t(key);
   }
   return String(name).replace(/[-_]/g, ' ');
 }

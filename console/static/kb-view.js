@@ -1,13 +1,35 @@
 // Knowledge-base admin: search, edit an entry in every language, disable/enable, and see who
 // changed what. Saving bumps the knowledge-base version, which retrains the model.
 import { api } from './api.js';
-import { clear, fill, h, time, toast } from './dom.js';
+import { all, clear, fill, h, time, toast } from './dom.js';
 import { getLang, label, t } from './i18n.js';
 
-const LANGS = ['kk', 'ru', 'en'];
+/**
+ * @typedef {import('../../core/kb.ts').KbEntry} KbEntry
+ * @typedef {import('../../core/kb.ts').StoredKbEntry} StoredKbEntry
+ * @typedef {import('../../db/operator-kb.ts').KbListItem} KbListItem
+ * @typedef {import('../../db/operator-kb.ts').KbHistoryItem} KbHistoryItem
+ * @typedef {import('../../inference/retrieval/self-check.ts').SelfCheck} SelfCheck
+ * A draft handed over by another tab (the unanswered questions' "make an entry").
+ * @typedef {Partial<KbEntry> & { lang: string }} Draft
+ * @typedef {{ draft?: Draft, id?: string }} KbState
+ */
+
+const LANGS = /** @type {const} */ (['kk', 'ru', 'en']);
 const LANG_NAME = { kk: 'langKk', ru: 'langRu', en: 'langEn' };
+/** @type {(keyof KbEntry)[]} */
 const FIELDS = ['question', 'answer', 'altQuestions', 'sourceUrl', 'category', 'enabled'];
 
+/** The text of the control named `name` in a translation's fieldset. */
+const valueOf = (/** @type {ParentNode} */ form, /** @type {string} */ name) =>
+  /** @type {HTMLInputElement | HTMLTextAreaElement} */ (form.querySelector(`[name=${name}]`)).value;
+
+/**
+ * @param {HTMLElement} container
+ * @param {import('./app.js').App} app
+ * @param {KbState} [state]
+ * @returns {Promise<import('./app.js').View>}
+ */
 export async function mount(container, app, state = {}) {
   const search = h('input', { type: 'search', id: 'kb-search', placeholder: t('search'), 'aria-label': t('search'), oninput: () => debounce(load) });
   const list = h('div', { class: 'kb-list', role: 'list' });
@@ -20,14 +42,17 @@ export async function mount(container, app, state = {}) {
       modelPanel,
       h('div', { class: 'kb-layout' }, h('section', { class: 'panel' }, list), editor)),
   );
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
-  const debounce = (fn) => {
+  const debounce = (/** @type {() => void} */ fn) => {
     clearTimeout(timer);
     timer = setTimeout(fn, 250);
   };
+  /** @type {string | null} */
   let selected = null;
 
   async function load() {
+    /** @type {{ items: KbListItem[], total: number }} */
     const { items, total } = await api('GET', `/api/kb?q=${encodeURIComponent(search.value)}&limit=100`);
     fill(list, 
       h('div', { class: 'muted' }, `${total}`),
@@ -39,8 +64,12 @@ export async function mount(container, app, state = {}) {
     );
   }
 
+  /**
+   * @param {typeof LANGS[number]} lang
+   * @param {Partial<KbEntry> | undefined} e
+   */
   function translationForm(lang, e) {
-    const field = (name, control) => h('label', {}, h('span', {}, t(name)), control);
+    const field = (/** @type {string} */ name, /** @type {HTMLElement} */ control) => h('label', {}, h('span', {}, t(name)), control);
     return h('fieldset', { class: 'translation', dataset: { lang } },
       h('h3', {}, `${t(LANG_NAME[lang])} (${lang})`),
       field('question', h('input', { name: 'question', value: e?.question ?? '' })),
@@ -51,9 +80,14 @@ export async function mount(container, app, state = {}) {
     );
   }
 
+  /**
+   * @param {string | null} id
+   * @param {Draft} [draft]
+   */
   async function edit(id, draft) {
     selected = id;
-    for (const row of list.querySelectorAll('.kb-row')) row.classList.toggle('selected', row.dataset.id === id);
+    for (const row of all('.kb-row', list)) row.classList.toggle('selected', row.dataset.id === id);
+    /** @type {{ translations: (Partial<KbEntry> & { lang: string })[], history: KbHistoryItem[] }} */
     const data = id ? await api('GET', `/api/kb/${encodeURIComponent(id)}`) : { translations: draft ? [draft] : [], history: [] };
     const byLang = Object.fromEntries(data.translations.map((e) => [e.lang, e]));
     const enabled = data.translations.length === 0 || data.translations.some((e) => e.enabled);
@@ -64,12 +98,12 @@ export async function mount(container, app, state = {}) {
       error.hidden = true;
       const translations = forms
         .map((f) => ({
-          lang: f.dataset.lang,
-          question: f.querySelector('[name=question]').value.trim(),
-          answer: f.querySelector('[name=answer]').value.trim(),
-          altQuestions: f.querySelector('[name=altQuestions]').value.split('\n').map((x) => x.trim()).filter(Boolean),
-          sourceUrl: f.querySelector('[name=sourceUrl]').value.trim() || null,
-          category: f.querySelector('[name=category]').value.trim() || null,
+          lang: f.dataset.lang ?? '',
+          question: valueOf(f, 'question').trim(),
+          answer: valueOf(f, 'answer').trim(),
+          altQuestions: valueOf(f, 'altQuestions').split('\n').map((x) => x.trim()).filter(Boolean),
+          sourceUrl: valueOf(f, 'sourceUrl').trim() || null,
+          category: valueOf(f, 'category').trim() || null,
           enabled,
         }))
         .filter((x) => x.question || x.answer || byLang[x.lang]);
@@ -81,11 +115,12 @@ export async function mount(container, app, state = {}) {
         await load();
         await edit(res.id);
       } catch (err) {
-        error.textContent = err.message;
+        error.textContent = /** @type {Error} */ (err).message;
         error.hidden = false;
       }
     };
     const toggle = async () => {
+      if (!id) return; // the button is shown for stored entries only
       await api('POST', `/api/kb/${encodeURIComponent(id)}/enabled`, { enabled: !enabled });
       toast(t('saved'), 'ok');
       await load();
@@ -102,10 +137,12 @@ export async function mount(container, app, state = {}) {
       h('div', { class: 'translations' }, forms),
       data.history.length ? historyTable(data.history) : null,
     );
-    forms.find((f) => byLang[f.dataset.lang] || f.dataset.lang === (draft?.lang ?? getLang()))?.querySelector('[name=question]')?.focus();
+    forms.find((f) => byLang[f.dataset.lang ?? ''] || f.dataset.lang === (draft?.lang ?? getLang()))?.querySelector(/** @type {'input'} */ ('[name=question]'))?.focus();
   }
 
+  /** @param {KbHistoryItem[]} history */
   function historyTable(history) {
+    /** @type {Map<string, KbEntry>} */
     const previous = new Map();
     const rows = [...history].reverse().map((item) => {
       const before = previous.get(item.lang);
@@ -123,7 +160,7 @@ export async function mount(container, app, state = {}) {
             h('td', {}, `${item.lang.toUpperCase()} v${item.version}`),
             h('td', {}, item.changedBy ?? '—'),
             h('td', {}, label('hist_', item.action)),
-            h('td', { class: 'diff' }, changed.length === 0 ? '' : changed.map((f) => h('div', {}, h('strong', {}, `${t(f === 'enabled' ? 'enable' : f)}: `), h('del', {}, show(before[f])), ' → ', h('ins', {}, show(item.snapshot[f]))))))))),
+            h('td', { class: 'diff' }, changed.length === 0 ? '' : changed.map((f) => h('div', {}, h('strong', {}, `${t(f === 'enabled' ? 'enable' : f)}: `), h('del', {}, show(before?.[f])), ' → ', h('ins', {}, show(item.snapshot[f]))))))))),
     );
   }
 
@@ -132,7 +169,7 @@ export async function mount(container, app, state = {}) {
   else if (state.id) await edit(state.id);
   else fill(editor, h('p', { class: 'muted' }, t('search')));
   return {
-    onKey(e, typing) {
+    onKey(/** @type {KeyboardEvent} */ e, /** @type {boolean} */ typing) {
       if (!typing && e.key === '/') {
         search.focus();
         e.preventDefault();
@@ -142,7 +179,9 @@ export async function mount(container, app, state = {}) {
 }
 
 /** How well the model knows this knowledge base: the self-check of the last training, with advice. */
+/** @param {HTMLElement} panel */
 async function showModel(panel) {
+  /** @type {{ id?: string | null, selfCheck?: SelfCheck | null } | null} */
   const m = await api('GET', '/api/kb-model').catch(() => null);
   const check = m && m.selfCheck;
   if (!check) {
@@ -150,7 +189,7 @@ async function showModel(panel) {
     fill(panel, h('p', { class: 'muted' }, m && m.id ? t('modelNoCheck') : t('modelLoading')));
     return;
   }
-  const pct = (x) => `${Math.round(x * 100)}%`;
+  const pct = (/** @type {number} */ x) => `${Math.round(x * 100)}%`;
   fill(panel,
     h('h2', {}, `${t('modelQuality')}: ${check.status === 'ok' ? t('modelOk') : t('modelWeak')}`),
     h('p', {}, `${t('heldOutTop1')} ${pct(check.hybrid.top1)} · ${t('answeredRight')} ${pct(check.hybrid.answeredRight)} · ${t('answeredWrong')} ${pct(check.hybrid.answeredWrong)}` +
@@ -160,6 +199,7 @@ async function showModel(panel) {
   );
 }
 
+/** @param {unknown} value */
 function show(value) {
   if (Array.isArray(value)) return value.join(' | ') || '∅';
   if (value === null || value === undefined || value === '') return '∅';

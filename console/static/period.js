@@ -3,13 +3,16 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 
 const DAY = 86_400_000;
-const iso = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+const iso = (/** @type {Date} */ d) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 
+/**
+ * @param {() => void} onChange
+ */
 export function periodPicker(onChange) {
   const today = new Date();
   const from = h('input', { type: 'date', 'aria-label': t('from'), value: iso(new Date(today.getTime() - 6 * DAY)) });
   const to = h('input', { type: 'date', 'aria-label': t('to'), value: iso(today) });
-  const preset = (days) => () => {
+  const preset = (/** @type {number} */ days) => () => {
     const now = new Date();
     from.value = iso(new Date(now.getTime() - (days - 1) * DAY));
     to.value = iso(now);

@@ -1,24 +1,43 @@
 // The queue (waiting oldest first, then those with operators) and the conversation view: the
 // whole history, the reply box with canned responses, and claim / transfer / return / close.
 import { api, ApiError } from './api.js';
-import { clear, fill, duration, h, time, toast } from './dom.js';
+import { all, clear, fill, duration, h, time, toast } from './dom.js';
 import { getLang, label, t } from './i18n.js';
 
 /** A citizen's `/start` (Telegram's Start button, the web page's hidden opening message). */
-const opening = (m) => (m.author ?? 'citizen') === 'citizen' && /^\/start(\s|$)/.test(m.text.trim());
+const opening = (/** @type {{ author?: string | null, text: string }} */ m) => (m.author ?? 'citizen') === 'citizen' && /^\/start(\s|$)/.test(m.text.trim());
 
+/**
+ * @typedef {import('../../db/operator-queue.ts').QueueItem} QueueItem
+ * @typedef {import('../../db/operator-queue.ts').ConversationView} ConversationView
+ * @typedef {import('../../db/operator-queue.ts').HistoryMessage} HistoryMessage
+ * @typedef {import('../../db/operator-canned.ts').CannedResponse} CannedResponse
+ * @typedef {ReturnType<typeof import('../operator-routes.ts').publicOperator>} Operator
+ */
+
+/**
+ * @param {HTMLElement} container
+ * @param {import('./app.js').App} app
+ * @returns {Promise<import('./app.js').View>}
+ */
 export async function mount(container, app) {
-  const state = { items: [], selected: null, view: null, canned: [], operators: [], offset: 0, cursor: 0 };
+  /**
+   * @type {{ items: QueueItem[], selected: string | null, view: ConversationView | null, canned: CannedResponse[], offset: number }}
+   * `offset`: the server's clock minus ours, so waiting times count from the server's instants.
+   */
+  const state = { items: [], selected: null, view: null, canned: [], offset: 0 };
   const list = h('section', { class: 'queue-list', 'aria-label': t('navQueue') });
   const detail = h('section', { class: 'conversation', 'aria-live': 'polite' });
   const layout = h('div', { class: 'queue-layout' }, list, detail);
   container.append(layout);
 
   const now = () => Date.now() + state.offset;
-  const mine = (c) => c.owner === 'operator' && c.operatorId === app.me.id;
-  const manage = (c) => c.owner === 'waiting' || mine(c) || (c.owner === 'operator' && app.me.role === 'admin');
+  const mine = (/** @type {QueueItem} */ c) => c.owner === 'operator' && c.operatorId === app.me?.id;
+  const manage = (/** @type {QueueItem} */ c) => c.owner === 'waiting' || mine(c) || (c.owner === 'operator' && app.me?.role === 'admin');
+  const messageOf = (/** @type {unknown} */ err) => /** @type {Error} */ (err).message;
 
   async function loadQueue() {
+    /** @type {{ items: QueueItem[], now: string }} */
     const res = await api('GET', '/api/queue');
     state.offset = new Date(res.now).getTime() - Date.now();
     state.items = res.items;
@@ -27,21 +46,27 @@ export async function mount(container, app) {
     document.title = waiting ? `(${waiting}) Kömek` : 'Kömek';
   }
 
+  /**
+   * @param {string} id
+   * @param {{ focusReply?: boolean }} [opts]
+   */
   async function open(id, { focusReply = false } = {}) {
     state.selected = id;
     layout.classList.add('show-detail');
     renderList();
     try {
+      /** @type {{ conversation: ConversationView }} */
       const res = await api('GET', `/api/conversations/${id}`);
       if (state.selected !== id) return;
       state.view = res.conversation;
       renderDetail();
       if (focusReply) detail.querySelector('textarea')?.focus();
     } catch (err) {
-      toast(err.message, 'error');
+      toast(messageOf(err), 'error');
     }
   }
 
+  /** @param {QueueItem} c */
   function item(c) {
     const written = c.lastMessages.filter((m) => !opening(m));
     const last = written.at(-1);
@@ -79,6 +104,10 @@ export async function mount(container, app) {
     );
   }
 
+  /**
+   * @param {HistoryMessage} m
+   * @param {ConversationView['entries']} entries
+   */
   function message(m, entries) {
     // The opening command (the web page's hidden /start, Telegram's Start button) is not something
     // the citizen wrote: shown as an event, not as their words.
@@ -105,6 +134,7 @@ export async function mount(container, app) {
       return;
     }
     const since = c.escalatedAt;
+    /** @type {HTMLButtonElement[]} */
     const actions = [];
     if (c.owner === 'waiting') actions.push(h('button', { class: 'primary', id: 'claim', onclick: claim, title: 'C' }, t('claim')));
     if (manage(c) && c.owner === 'operator') actions.push(h('button', { id: 'transfer', onclick: transfer }, t('transfer')));
@@ -112,7 +142,7 @@ export async function mount(container, app) {
     if (manage(c)) actions.push(h('button', { id: 'close', class: 'danger', onclick: close }, t('close')));
     const history = h('div', { class: 'history' }, c.messages.map((m) => message(m, c.entries)));
     const canReply = mine(c);
-    const textarea = h('textarea', { id: 'reply', rows: 3, placeholder: canReply ? t('replyPlaceholder') : c.owner === 'operator' ? t('ownedByOther') : t('claimFirst'), disabled: !canReply, onkeydown: (e) => {
+    const textarea = h('textarea', { id: 'reply', rows: 3, placeholder: canReply ? t('replyPlaceholder') : c.owner === 'operator' ? t('ownedByOther') : t('claimFirst'), disabled: !canReply, onkeydown: (/** @type {KeyboardEvent} */ e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         send();
@@ -121,13 +151,14 @@ export async function mount(container, app) {
     const lang = c.lang ?? getLang();
     const canned = h(
       'select',
-      { id: 'canned', disabled: !canReply, 'aria-label': t('canned'), onchange: (e) => {
-        const picked = state.canned.find((x) => x.id === e.target.value);
+      { id: 'canned', disabled: !canReply, 'aria-label': t('canned'), onchange: (/** @type {Event} */ e) => {
+        const select = /** @type {HTMLSelectElement} */ (e.target);
+        const picked = state.canned.find((x) => x.id === select.value);
         if (picked) {
           textarea.value = textarea.value ? `${textarea.value}\n${picked.text}` : picked.text;
           textarea.focus();
         }
-        e.target.value = '';
+        select.value = '';
       } },
       h('option', { value: '' }, `${t('canned')}…`),
       ['kk', 'ru', 'en'].sort((a, b) => Number(b === lang) - Number(a === lang)).map((l) =>
@@ -151,11 +182,16 @@ export async function mount(container, app) {
         h('div', { class: 'conv-actions' }, actions),
       ),
       history,
-      h('form', { class: `composer${canReply ? '' : ' locked'}`, onsubmit: (e) => (e.preventDefault(), send()) }, h('div', { class: 'composer-tools' }, canned), textarea, h('button', { class: 'primary', id: 'send', type: 'submit', disabled: !canReply }, t('send'))),
+      h('form', { class: `composer${canReply ? '' : ' locked'}`, onsubmit: (/** @type {SubmitEvent} */ e) => (e.preventDefault(), send()) }, h('div', { class: 'composer-tools' }, canned), textarea, h('button', { class: 'primary', id: 'send', type: 'submit', disabled: !canReply }, t('send'))),
     );
     history.scrollTop = history.scrollHeight;
   }
 
+  /**
+   * @param {'claim' | 'transfer' | 'return' | 'close'} name
+   * @param {string} okKey the text to show when it worked
+   * @param {unknown} [body]
+   */
   async function act(name, okKey, body) {
     const id = state.view?.id;
     if (!id) return;
@@ -165,7 +201,7 @@ export async function mount(container, app) {
       await Promise.all([loadQueue(), open(id, { focusReply: name === 'claim' })]);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && name === 'claim') toast(t('alreadyClaimed'), 'error');
-      else toast(err.message, 'error');
+      else toast(messageOf(err), 'error');
       await Promise.all([loadQueue(), open(id)]);
     }
   }
@@ -173,9 +209,9 @@ export async function mount(container, app) {
   const claim = () => act('claim', 'claimed');
 
   async function send() {
-    const box = detail.querySelector('#reply');
+    const box = /** @type {HTMLTextAreaElement | null} */ (detail.querySelector('#reply'));
     const text = box?.value.trim();
-    if (!text || !state.view) return;
+    if (!box || !text || !state.view) return;
     box.disabled = true;
     try {
       await api('POST', `/api/conversations/${state.view.id}/reply`, { text });
@@ -183,16 +219,22 @@ export async function mount(container, app) {
       toast(t('sent'), 'ok');
       await open(state.view.id, { focusReply: true });
     } catch (err) {
-      toast(err.message, 'error');
+      toast(messageOf(err), 'error');
       box.disabled = false;
     }
   }
 
+  /**
+   * @param {string} title
+   * @param {HTMLElement} body
+   * @param {(dialog: HTMLDialogElement) => void} onOk
+   * @param {string} okLabel
+   */
   function dialog(title, body, onOk, okLabel) {
     const dlg = h('dialog', { class: 'dialog' });
     const ok = h('button', { class: 'primary', type: 'submit' }, okLabel);
     dlg.append(
-      h('form', { method: 'dialog', onsubmit: (e) => { e.preventDefault(); dlg.close(); dlg.remove(); onOk(dlg); } },
+      h('form', { method: 'dialog', onsubmit: (/** @type {SubmitEvent} */ e) => { e.preventDefault(); dlg.close(); dlg.remove(); onOk(dlg); } },
         h('h3', {}, title), body,
         h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => { dlg.close(); dlg.remove(); } }, t('cancel')), ok)),
     );
@@ -202,8 +244,9 @@ export async function mount(container, app) {
   }
 
   async function transfer() {
+    /** @type {{ operators: Operator[] }} */
     const { operators } = await api('GET', '/api/operators');
-    const others = operators.filter((o) => o.id !== state.view.operatorId);
+    const others = operators.filter((o) => o.id !== state.view?.operatorId);
     const select = h('select', { id: 'transfer-to', 'aria-label': t('chooseOperator') }, others.map((o) => h('option', { value: o.id }, `${o.displayName} (${o.username})`)));
     dialog(t('chooseOperator'), select, () => act('transfer', 'transferred', { operatorId: select.value }), t('transfer'));
   }
@@ -212,22 +255,28 @@ export async function mount(container, app) {
     dialog(t('close'), h('p', {}, t('confirmClose')), () => act('close', 'closed'), t('close'));
   }
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let refresh;
+  /** @param {{ conversationId?: string }} change */
   function onChange(change) {
     clearTimeout(refresh);
     refresh = setTimeout(() => {
       void loadQueue();
-      if (change.conversationId === state.selected) void open(state.selected);
+      if (state.selected && change.conversationId === state.selected) void open(state.selected);
     }, 150);
   }
 
+  /**
+   * @param {KeyboardEvent} e
+   * @param {boolean} typing
+   */
   function onKey(e, typing) {
     if (typing) {
-      if (e.key === 'Escape') e.target.blur();
+      if (e.key === 'Escape') /** @type {HTMLElement} */ (e.target).blur();
       return;
     }
-    const buttons = [...list.querySelectorAll('.queue-item')];
-    const at = buttons.indexOf(document.activeElement);
+    const buttons = all('.queue-item', list);
+    const at = buttons.indexOf(/** @type {HTMLElement} */ (document.activeElement));
     if (e.key === 'j' || e.key === 'ArrowDown') {
       (buttons[at + 1] ?? buttons[0])?.focus();
       e.preventDefault();
@@ -237,7 +286,7 @@ export async function mount(container, app) {
     } else if (e.key === 'c' && state.view?.owner === 'waiting') {
       claim();
     } else if (e.key === 'r') {
-      detail.querySelector('#reply:not([disabled])')?.focus();
+      /** @type {HTMLElement | null} */ (detail.querySelector('#reply:not([disabled])'))?.focus();
       e.preventDefault();
     } else if (e.key === 'Escape') {
       layout.classList.remove('show-detail');
@@ -245,10 +294,11 @@ export async function mount(container, app) {
   }
 
   const ticker = setInterval(() => {
-    for (const el of container.querySelectorAll('[data-since]')) el.textContent = duration(now() - new Date(el.dataset.since).getTime(), getLang());
+    for (const el of all('[data-since]', container)) el.textContent = duration(now() - new Date(el.dataset.since ?? '').getTime(), getLang());
   }, 1000);
 
   renderDetail();
+  /** @type {[{ items: CannedResponse[] }, void]} */
   const [canned] = await Promise.all([api('GET', '/api/canned'), loadQueue()]);
   state.canned = canned.items;
   return { onChange, onKey, unmount: () => clearInterval(ticker) };

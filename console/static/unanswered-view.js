@@ -5,6 +5,16 @@ import { clear, fill, h, time, toast } from './dom.js';
 import { getLang, t } from './i18n.js';
 import { periodPicker } from './period.js';
 
+/**
+ * A group of similar unanswered questions, with the entries closest to it.
+ * @typedef {import('../../core/operator-unanswered.ts').UnansweredGroup & { suggestions: { id: string, lang: string, question: string }[] }} Group
+ */
+
+/**
+ * @param {HTMLElement} container
+ * @param {import('./app.js').App} app
+ * @returns {Promise<import('./app.js').View>}
+ */
 export async function mount(container, app) {
   const body = h('div', { class: 'page-body' });
   const picker = periodPicker(load);
@@ -12,10 +22,12 @@ export async function mount(container, app) {
 
   async function load() {
     const { from, to } = picker.value();
+    /** @type {{ groups: Group[] }} */
     const { groups } = await api('GET', `/api/unanswered?from=${from}&to=${to}`);
     fill(body, groups.length === 0 ? h('div', { class: 'panel empty' }, t('noUnanswered')) : h('div', { class: 'page' }, groups.map(group)));
   }
 
+  /** @param {Group} g */
   function group(g) {
     const lang = g.lang ?? 'ru';
     return h('article', { class: 'panel group' },

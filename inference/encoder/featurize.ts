@@ -6,7 +6,7 @@
  * features never seen in training are dropped rather than sent to an untrained row.
  */
 import type { Lang } from '../../core/lang.ts';
-import { bucketOfHash, FNV_OFFSET, fnvAdd } from './hash.ts';
+import { bucketOfHash, FNV_OFFSET, fnv1a, fnvAdd } from './hash.ts';
 
 /** What `inference/text`'s `analyze()` returns; the featurizer needs nothing else. */
 export interface Analysis {
@@ -62,11 +62,6 @@ export interface FeatureBatch {
 
 const CODE = { g: 0x67, w: 0x77, b: 0x62, c: 0x63, space: 0x20, lt: 0x3c, gt: 0x3e } as const;
 
-/** FNV-1a state after `text`'s code units, continuing from `h`. */
-function hashText(h: number, text: string): number {
-  for (let i = 0; i < text.length; i++) h = fnvAdd(h, text.charCodeAt(i));
-  return h;
-}
 
 /**
  * Hashes the features of an analysed text, counting repeats. The features are the strings
@@ -111,15 +106,15 @@ export function rawFeatures(analysis: Analysis, params: FeaturizerParams): RawFe
     }
   }
   const w = fnvAdd(FNV_OFFSET, CODE.w);
-  for (const stem of analysis.stems) add(hashText(w, stem), 'word');
+  for (const stem of analysis.stems) add(fnv1a(stem, w), 'word');
   if (params.bigrams) {
     const b = fnvAdd(FNV_OFFSET, CODE.b);
     for (let i = 0; i + 1 < analysis.stems.length; i++) {
-      add(hashText(fnvAdd(hashText(b, analysis.stems[i]!), CODE.space), analysis.stems[i + 1]!), 'word');
+      add(fnv1a(analysis.stems[i + 1]!, fnvAdd(fnv1a(analysis.stems[i]!, b), CODE.space)), 'word');
     }
   }
   const c = fnvAdd(FNV_OFFSET, CODE.c);
-  for (const concept of analysis.concepts) add(hashText(c, concept), 'concept');
+  for (const concept of analysis.concepts) add(fnv1a(concept, c), 'concept');
   return out;
 }
 

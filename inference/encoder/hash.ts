@@ -3,20 +3,10 @@
  * trainer, the runtime and any later process, with no vocabulary file to keep in sync.
  */
 
-/** FNV-1a's starting state. */
-export const FNV_OFFSET = 0x811c9dc5;
+import { fnv1a } from '../../core/fnv1a.ts';
 
-/** FNV-1a's state after one more UTF-16 code unit (lets callers hash text they never build). */
-export function fnvAdd(h: number, code: number): number {
-  return Math.imul(h ^ code, 0x01000193);
-}
-
-/** 32-bit FNV-1a of `text`, as an unsigned integer. */
-export function fnv1a(text: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) h = fnvAdd(h, text.charCodeAt(i));
-  return h >>> 0;
-}
+// The hash itself is shared with the queue's partitions and the training seeds.
+export { FNV_OFFSET, fnv1a, fnvAdd } from '../../core/fnv1a.ts';
 
 /** Bucket of a feature whose FNV-1a state is `h`, in a table of `2^bits` buckets. */
 export function bucketOfHash(h: number, bits: number): number {

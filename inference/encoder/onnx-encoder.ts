@@ -8,7 +8,7 @@ import type { Lang } from '../../core/lang.ts';
 import type { Encoder } from '../../core/ports.ts';
 import { createFeaturizer, padBatch, type Analyzer, type FeatureBatch, type Featurizer } from './featurize.ts';
 import { parseEncoderMeta, type EncoderMeta } from './meta.ts';
-import { createMicroBatcher } from './micro-batcher.ts';
+import { createMicroBatcher } from '../micro-batcher.ts';
 import { ONNX_IO } from './onnx-export.ts';
 import { deserializeVocabulary } from './vocabulary.ts';
 
@@ -17,7 +17,7 @@ export interface OnnxEncoderOptions {
   intraOpNumThreads?: number;
   /** How long a request waits for others to share its run (ms; default 0 = the current I/O turn). */
   batchWindowMs?: number;
-  /** Most texts in one run (default 256). */
+  /** Most texts in one run (default 256); a larger request is spread over several runs. */
   maxBatch?: number;
 }
 

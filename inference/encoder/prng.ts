@@ -2,6 +2,7 @@
  * A small seeded pseudo-random generator. Training must be reproducible for a fixed seed, so
  * nothing in the encoder uses `Math.random`.
  */
+import { fnv1a } from '../../core/fnv1a.ts';
 
 /** A deterministic random source: `next()` is uniform in [0, 1). */
 export interface Rng {
@@ -55,9 +56,7 @@ export function createRng(seed: number): Rng {
 
 /** Derives an independent seed for a named sub-task, so adding one random step elsewhere does not shift all others. */
 export function deriveSeed(seed: number, label: string): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (let i = 0; i < label.length; i++) {
-    h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
-  }
-  return h;
+  // FNV-1a over the label, started from the seed (mixed with the golden ratio) instead of the
+  // offset basis.
+  return fnv1a(label, (seed ^ 0x9e3779b9) >>> 0);
 }

@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Encoder } from '../../core/ports.ts';
 import { PretrainedModelError } from './errors.ts';
-import { createMicroBatcher } from './micro-batcher.ts';
+import { createMicroBatcher } from '../micro-batcher.ts';
 import { openModelFolder } from './model-folder.ts';
 import { resolveMaxLength, resolvePooling, resolvePrefixes, type Prefixes } from './model-settings.ts';
 import { buildFeeds, planInputs, planOutput, type InputPlan, type OutputPlan } from './onnx-io.ts';

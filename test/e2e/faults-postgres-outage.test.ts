@@ -5,7 +5,7 @@
  * back every message is answered exactly once, in order per chat. The retry policy is the
  * default one (tries spanning about two minutes); a message that failed for good would end with
  * an apology to the citizen — which this test would catch. Cutting connections mid-transaction
- * is also what exposed the postgres driver's null-socket crash (scripts/patch-postgres-driver.mjs).
+ * is also what exposed the postgres driver's null-socket crash (patches/postgres+3.4.9.patch).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';

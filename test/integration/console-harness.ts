@@ -34,7 +34,7 @@ export function recordingSink(): OutboundSink & { sent: OutboundMessage[]; waitF
   };
 }
 
-export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['options'] = {}, extra: Partial<Pick<ConsoleDeps, 'onKbChanged' | 'modelStatus'>> = {}) {
+export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['options'] = {}, extra: Partial<Pick<ConsoleDeps, 'onKbChanged' | 'modelStatus' | 'config'>> = {}) {
   const db = test.database.db;
   const kb = createKbRepository(db);
   await kb.import(

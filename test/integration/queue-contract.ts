@@ -85,6 +85,28 @@ export function queueContract(make: QueueFactory): void {
     });
   });
 
+  test('no more than `concurrency` jobs run at once, whatever their keys', async () => {
+    await using(make, FAST, async (q) => {
+      let active = 0;
+      let peak = 0;
+      let done = 0;
+      const consumer = q.process(
+        async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await sleep(60);
+          active--;
+          done++;
+        },
+        { concurrency: 2 },
+      );
+      for (let n = 0; n < 12; n++) await q.add({ key: `chat-${n}`, n }, { id: `c-${n}`, key: `chat-${n}` });
+      await until(() => done === 12);
+      await consumer.close();
+      assert.equal(peak, 2);
+    });
+  });
+
   test('a job added twice with the same id runs once', async () => {
     await using(make, FAST, async (q) => {
       const runs: number[] = [];

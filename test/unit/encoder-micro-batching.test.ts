@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Analysis } from '../../inference/encoder/featurize.ts';
-import { createMicroBatcher } from '../../inference/encoder/micro-batcher.ts';
+import { createMicroBatcher } from '../../inference/micro-batcher.ts';
 import { createOnnxEncoder } from '../../inference/encoder/onnx-encoder.ts';
 import { trainModel } from '../../inference/encoder/train-model.ts';
 
@@ -60,5 +60,41 @@ test('a failing run rejects every request it carried', async () => {
   }, { windowMs: 0, maxItems: 10 });
   const results = await Promise.allSettled([batcher.submit([1]), batcher.submit([2])]);
   assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  await batcher.close();
+});
+
+test('close() rejects what is queued, lets the run in flight finish and refuses new requests', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let started!: () => void;
+  const firstStarted = new Promise<void>((r) => (started = r));
+  const batcher = createMicroBatcher<number, number>(
+    async (items) => {
+      started();
+      await gate;
+      return items;
+    },
+    { maxItems: 2 },
+  );
+  const inFlight = batcher.submit([1, 2]);
+  await firstStarted;
+  const queued = batcher.submit([3]);
+  const closing = batcher.close();
+  await assert.rejects(queued, /closed/);
+  release();
+  assert.deepEqual(await inFlight, [1, 2]);
+  await closing;
+  await assert.rejects(batcher.submit([4]), /closed/);
+  assert.deepEqual(batcher.stats(), { runs: 1, items: 2 });
+});
+
+test('with a window, requests a few milliseconds apart share one run', async () => {
+  const runs: number[][] = [];
+  const batcher = createMicroBatcher<number, number>(async (items) => (runs.push(items), items), { windowMs: 40 });
+  const first = batcher.submit([1]);
+  await new Promise((r) => setTimeout(r, 10));
+  const second = batcher.submit([2]);
+  assert.deepEqual(await Promise.all([first, second]), [[1], [2]]);
+  assert.deepEqual(runs, [[1, 2]]);
   await batcher.close();
 });

@@ -60,3 +60,24 @@ describe('knowledge-base CSV', () => {
     assert.equal(r.entries.length, 0);
   });
 });
+
+describe('source_url', () => {
+  // The accepted set and messages as they were with zod's deprecated z.string().url().
+  const outcome = (source_url: unknown) => {
+    const r = parseKbJsonl(good({ source_url }));
+    return r.problems.length > 0 ? r.problems.map((p) => p.message).join('|') : r.entries[0]!.sourceUrl;
+  };
+  it('accepts http and https URLs, trimmed, with any host', () => {
+    assert.equal(outcome('https://egov.kz/cms/ru'), 'https://egov.kz/cms/ru');
+    assert.equal(outcome('http://localhost:3000/x'), 'http://localhost:3000/x');
+    assert.equal(outcome('http://127.0.0.1'), 'http://127.0.0.1');
+    assert.equal(outcome('https://егов.кз/путь'), 'https://егов.кз/путь');
+    assert.equal(outcome(' https://egov.kz '), 'https://egov.kz');
+    assert.equal(outcome(null), null);
+  });
+  it('refuses other schemes and malformed URLs with one message, and non-strings with zod’s', () => {
+    for (const bad of ['ftp://x', 'https:egov.kz', 'https:/egov.kz', 'HTTPS://EGOV.KZ', 'https://']) assert.equal(outcome(bad), 'must be an http(s) URL', bad);
+    assert.equal(outcome('not a url'), 'must be an http(s) URL|must be an http(s) URL');
+    assert.match(String(outcome(42)), /expected string/);
+  });
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMicroBatcher } from '../../inference/pretrained/micro-batcher.ts';
+import { createMicroBatcher } from '../../inference/micro-batcher.ts';
 
 describe('createMicroBatcher', () => {
   it('joins calls made in the same tick into one run and hands each caller its own outputs', async () => {
