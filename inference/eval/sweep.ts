@@ -44,6 +44,8 @@ export interface SweepOptions {
   maxOosOffered?: number;
   /** Most answerable questions answered with a wrong entry (default: no bound). */
   maxWrong?: number;
+  /** Step of the margin grid (default 0.025; resamples use a coarser one, it costs the most). */
+  marginStep?: number;
 }
 
 type DecideFn = (candidates: Candidate[], thresholds: Thresholds) => Decision;
@@ -92,7 +94,7 @@ export function sweepThresholds(cases: readonly SweepCase[], decide: DecideFn, o
   const measure = (t: Thresholds) => measureThresholds(cases, decide, t);
   let best: SweepResult | null = null;
   for (const answer of grid(0.05, 0.95, 0.025)) {
-    for (const margin of grid(0, 0.4, 0.025)) {
+    for (const margin of grid(0, 0.4, opts.marginStep ?? 0.025)) {
       // clarify = answer here: step 1 judges answering only.
       const t = { answer, clarify: answer, margin };
       const m = measure(t);

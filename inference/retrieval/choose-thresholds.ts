@@ -19,7 +19,7 @@ import { predict } from './logistic.ts';
 import type { ScoredCandidate } from './scorer.ts';
 
 /** The budgets every knowledge base is held to (issue: wrong answers ≤ 3%, out of scope ≥ 90%). */
-export const ERROR_BUDGET: Required<SweepOptions> = { maxWrong: 0.03, minRejection: 0.9, maxOosOffered: 0.25 };
+export const ERROR_BUDGET: Required<Omit<SweepOptions, 'marginStep'>> = { maxWrong: 0.03, minRejection: 0.9, maxOosOffered: 0.25 };
 
 export interface ChosenThresholds {
   thresholds: Thresholds;
@@ -60,13 +60,13 @@ export function outOfFoldCandidates(
 }
 
 /** Bootstrap resamples whose chosen thresholds are pooled (see chooseThresholds). */
-export const THRESHOLD_RESAMPLES = 15;
+export const THRESHOLD_RESAMPLES = 8;
 
 /**
  * Sweeps thresholds on out-of-fold confidences within `budget`. The best setting on one sample
  * is an arg-max over a grid, and with a few dozen positives a single confident confusion moves
  * it far (the same knowledge base chose an answer threshold of 0.275 with one training seed and
- * 0.65 with another). So the sweep runs on bootstrap resamples of the calibration questions too
+ * 0.65 with another). Resamples sweep the margin on a coarser grid: it is most of the cost. So the sweep runs on bootstrap resamples of the calibration questions too
  * and each threshold is the median of their choices: the setting that holds across samples of
  * the same knowledge base rather than the one that fits this sample's accidents.
  *
@@ -79,15 +79,16 @@ export function chooseThresholds(
   queries: readonly CalibrationQuery[],
   scored: readonly ScoredCandidate[][],
   seed: number,
-  budget: Required<SweepOptions> = ERROR_BUDGET,
+  budget: Required<Omit<SweepOptions, 'marginStep'>> = ERROR_BUDGET,
 ): ChosenThresholds {
   const outOfFold = outOfFoldCandidates(featureNames, queries, scored, seed);
   const cases: SweepCase[] = queries.map((q, i) => ({ faqId: q.faqId, candidates: outOfFold[i]! }));
   const rng = createRng(deriveSeed(seed, 'threshold-resamples'));
   const chosen: Thresholds[] = [];
-  for (const sample of [cases, ...Array.from({ length: THRESHOLD_RESAMPLES }, () => cases.map(() => cases[rng.int(cases.length)]!))]) {
+  const samples = [cases, ...Array.from({ length: THRESHOLD_RESAMPLES }, () => cases.map(() => cases[rng.int(cases.length)]!))];
+  for (const [i, sample] of samples.entries()) {
     try {
-      chosen.push(sweepThresholds(sample, decide, budget).thresholds);
+      chosen.push(sweepThresholds(sample, decide, { ...budget, marginStep: i === 0 ? 0.025 : 0.05 }).thresholds);
     } catch {
       // This resample admits no setting within the budget; the others decide.
     }
