@@ -27,11 +27,18 @@ async function uncovered(page: Page, control: Locator, what: string): Promise<vo
   assert.ok(box, `${what} is rendered`);
   const viewport = page.viewportSize()!;
   assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5, `${what} on screen: ${JSON.stringify(box)}`);
-  const hit = await control.evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return top === el || el.contains(top);
-  });
+  // The page may still be laying out (a view mounting, a toast arriving) on a loaded machine:
+  // what matters is that the control ends up uncovered while the toast is there, so look again
+  // for a few seconds before failing.
+  let hit = false;
+  for (let attempt = 0; attempt < 20 && !hit; attempt++) {
+    if (attempt > 0) await page.waitForTimeout(250);
+    hit = await control.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return top === el || el.contains(top);
+    });
+  }
   assert.ok(hit, `${what} is not covered`);
 }
 
