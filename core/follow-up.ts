@@ -21,19 +21,28 @@ export type Facet = 'cost' | 'documents' | 'where' | 'time' | 'who' | 'online' |
 export const TOPIC_TTL_MS = 30 * 60 * 1000;
 
 /**
- * Kazakh letters to their nearest Russian ones and Latin-script Kazakh to plain ASCII, so a cue
- * matches «кужаттары кандай» and "qujattary qandai" as it matches «құжаттары қандай»: citizens
- * often type Kazakh without its letters, and core sees the message before inference's
- * normalisation.
+ * One script-neutral skeleton for Kazakh (both scripts), Russian and English words, so a cue or a
+ * knowledge-base word matches «құжаттары», «кужаттары», "qujattary" and "kuzhattary" alike:
+ * citizens often type Kazakh without its letters or in Latin script, and core sees the message
+ * before inference's normalisation. Cyrillic is written in Latin letters and the spellings that
+ * vary collapse (zh/j, kh/h/x, q/k, y/ı/i, w/u, c/ts/s).
  */
-const PLAIN: Record<string, string> = { ә: 'а', ғ: 'г', қ: 'к', ң: 'н', ө: 'о', ұ: 'у', ү: 'у', һ: 'х', і: 'и', ä: 'a', ö: 'o', ü: 'u', ū: 'u', ğ: 'g', ş: 'sh', ç: 'ch', ñ: 'n', ı: 'i', q: 'k', é: 'e', ý: 'y' };
-const PLAIN_RE = new RegExp(`[${Object.keys(PLAIN).join('')}]`, 'gu');
+const SKELETON: Record<string, string> = {
+  а: 'a', ә: 'a', б: 'b', в: 'v', г: 'g', ғ: 'g', д: 'd', е: 'e', ж: 'j', з: 'z', и: 'i', й: 'i', і: 'i', к: 'k', қ: 'k', л: 'l', м: 'm',
+  н: 'n', ң: 'n', о: 'o', ө: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ұ: 'u', ү: 'u', ф: 'f', х: 'h', һ: 'h', ц: 's', ч: 'ch',
+  ш: 'sh', щ: 'sh', ъ: '', ы: 'i', ь: '', э: 'e', ю: 'iu', я: 'ia',
+  ä: 'a', ö: 'o', ü: 'u', ū: 'u', ğ: 'g', ş: 'sh', ç: 'ch', ñ: 'n', ı: 'i', é: 'e', ý: 'i', q: 'k', x: 'h', y: 'i', w: 'u', c: 's',
+};
+const SKELETON_RE = new RegExp(`[${Object.keys(SKELETON).join('')}]|zh|kh|ts`, 'gu');
+const DIGRAPHS: Record<string, string> = { zh: 'j', kh: 'h', ts: 's' };
 
-/** Folded text with Kazakh and Latin-script letters made plain (see {@link PLAIN}). */
+function skeleton(text: string): string {
+  return text.replace(SKELETON_RE, (c) => DIGRAPHS[c] ?? SKELETON[c]!);
+}
+
+/** Folded text as a script-neutral skeleton (see {@link SKELETON}), spoken spellings made written. */
 export function plainFold(text: string): string {
-  return foldText(text)
-    .replace(PLAIN_RE, (c) => PLAIN[c]!)
-    .replace(COLLOQUIAL, (_, before: string, word: string) => before + COLLOQUIAL_WORDS[word]!);
+  return skeleton(foldText(text).replace(COLLOQUIAL, (_, before: string, word: string) => before + COLLOQUIAL_WORDS[word]!));
 }
 
 /** Spoken spellings citizens type («скока стоит»), made the written word. */
@@ -41,17 +50,17 @@ const COLLOQUIAL_WORDS: Record<string, string> = { скок: 'сколько', �
 const COLLOQUIAL = new RegExp(`(^| )(${Object.keys(COLLOQUIAL_WORDS).join('|')})(?= |$)`, 'gu');
 
 function cues(source: string): RegExp {
-  return new RegExp(source.replace(PLAIN_RE, (c) => PLAIN[c]!), 'u');
+  return new RegExp(skeleton(source), 'u');
 }
 
 /** Facet cues in a question (matched at a word start on {@link plainFold}ed text). */
 const QUESTION_CUES: Record<Facet, RegExp> = {
-  cost: cues('(^| )(стои|стоим|цен|платн|плати|оплат|бесплат|пошлин|сбор|размер|сумм|сколько денег|денег дают|сколько плат|сколько дают|за деньги|қанша тұр|қанша төле|қанша ақша|қанша бер|ақы|ақыл|тегін|баж|төлеу|мөлшер|сома|qansha tur|qansha aqsha|aqy|tegin|baj|toleu|cost|price|fee|free|pay|charge|how much|amount)'),
+  cost: cues('(^| )(стои|стоим|цен|платн|плати|оплат|бесплат|пошлин|сбор|размер|сумм|плат|сколько денег|денег дают|сколько плат|сколько дают|за деньги|қанша тұр|қанша төле|қанша ақша|қанша бер|ақы|ақыл|тегін|баж|төлеу|мөлшер|сома|qansha tur|qansha aqsha|aqy|tegin|baj|toleu|cost|price|fee|free|pay|charge|how much|amount)'),
   documents: cues('(^| )(документ|доки|справк|бумаг|что нужно|что взять|что надо|что с собой|құжат|не керек|қандай қағаз|қағаз|qujat|quzhat|kuzhat|ne kerek|document|docs|doc|papers|paperwork|what do i need|what to bring)'),
   where: cues('(^| )(где|куда|в каком месте|адрес|қайда|қай жер|қайдан|qaida|qai jer|where|which office|address|pick it up)'),
-  time: cues('(^| )(срок|сколько (дн|времен|ждат|длит|делает|делают|рассматр)|скок[оа]? (дн|времен|ждат|делают|делает)|через скок|через сколько|по времени|как долго|как быстро|когда|долго|быстро|ждать|қашан|қанша (күн|уақыт|ай|апта)|неше (күн|ай|апта)|мерзім|ұзақ|күт|уақыт|qashan|qansha (kun|uaqyt|ai)|merzim|how long|when|how fast|how soon|how many days|days|wait)'),
-  who: cues('(^| )(кто|кому|кого|имею ли|имеет ли|право|положен|может|могут|могу ли|кім|кімге|құқы|kim|kimge|who|eligib|entitled|can i get|can he|can she|can my)'),
-  online: cues('(^| )(онлайн|интернет|через сайт|через egov|egov|электронн|дистанц|не выходя|телефон арқылы|через телефон|желі|интернет арқылы|onlain|online|internet|website|remotely|e gov)'),
+  time: cues('(^| )(времен|срок|месяц|недел|до какого|какого числа|числа|число|дедлайн|во сколько|қашанға дейін|қай күнге|deadline|until when|how many months|сколько (дн|времен|ждат|длит|делает|делают|рассматр)|скок[оа]? (дн|времен|ждат|делают|делает)|через скок|через сколько|по времени|как долго|как быстро|когда|долго|быстро|ждать|қашан|қанша (күн|уақыт|ай|апта)|неше (күн|ай|апта)|мерзім|ұзақ|күт|уақыт|qashan|qansha (kun|uaqyt|ai)|merzim|how long|when|how fast|how soon|how many days|days|wait)'),
+  who: cues('(^| )(кто|кому|кого|с какого возраста|возраст|со скольки|жастан|жаста|жасқа|неше жас|age|how old|имею ли|имеет ли|право|положен|может|могут|могу ли|кім|кімге|құқы|kim|kimge|who|eligib|entitled|can i get|can he|can she|can my)'),
+  online: cues('(^| )(без цон|без посещ|не ходить|онлайн|интернет|через сайт|через egov|egov|электронн|дистанц|не выходя|телефон арқылы|через телефон|желі|интернет арқылы|onlain|online|internet|website|remotely|e gov)'),
   child: cues('(^| )(ребен|ребён|дет|сын|доч|малыш|несовершеннолет|школьник|бала|ұлым|ұлыма|қызым|кәмелет|bala|child|kid|son|daughter|minor|baby)'),
   pensioner: cues('(^| )(пенсионер|пожил|зейнеткер|қарт|zeinetker|pensioner|retire|elderly|senior)'),
 };
@@ -61,7 +70,7 @@ const ANSWER_CUES: Record<Facet, RegExp> = {
   cost: cues('(тенге|тг( |$)|мрп|бесплат|пошлин|стоимост|оплат|сбор|платн|теңге|ақысыз|тегін|баж|ақы|төлем|free|tenge|fee|charge|cost|paid)'),
   documents: cues('(документ|удостоверен|паспорт|справк|заявлен|свидетельств|фото|копи|құжат|куәлі|анықтама|өтініш|төлқұжат|document|certificate|application|passport|id card|photo)'),
   where: cues('(цон|хқко|egov|e gov|портал|акимат|әкімдік|отдел|управлен|бөлім|kaspi|через|арқылы|адрес|офис|office|portal|centre|center|online|онлайн)'),
-  time: cues('(\\d+ (рабоч|календар|дн|день|дней|мин|час|месяц|недел|жұмыс|күн|ай|апта|сағат|минут|day|hour|minute|week|month|year)|срок|мерзім|в течение|ішінде|within|days|until|не позднее|кешіктірмей)'),
+  time: cues('((^| )(дн(я|ей)|день|суток|недел|месяц|час(а|ов)?|минут|жұмыс күн|күн ішінде|күнде|сағат|апта|ай ішінде|days?|weeks?|months?|hours?|minutes?|быстро|сразу|мгновенно|занимает|бірден|immediately|instantly|takes)|\\d+ (рабоч|календар|дн|день|дней|мин|час|месяц|недел|жұмыс|күн|ай|апта|сағат|минут|day|hour|minute|week|month|year)|срок|мерзім|в течение|ішінде|within|days|until|не позднее|кешіктірмей)'),
   who: cues('(граждан|имеют право|имеет право|может|могут|вправе|положен|азамат|құқылы|құқығы|eligible|entitled|citizens|can apply|may apply)'),
   online: cues('(egov|e gov|онлайн|портал|kaspi|интернет|электронн|мобильн|online|portal|app|internet|электронды)'),
   child: cues('(ребен|ребён|дет|несовершеннолет|до \\d+ лет|родител|бала|кәмелет|ата ана|child|minor|under \\d+|parent)'),
@@ -78,7 +87,10 @@ const NON_TOPICAL = new Set(
     'қалай қандай неше не ме ма қанша болады бола бар жоқ керек керекпе алуға алу беру жасау ала бере ғой ше қайта тағы да ' +
     'al jane men ol ony onyn sony bul osy qalai qalay qandai qandai nese ne me ma qansha bolady bar joq kerek alu ala ghoi she ' +
     'and or but so the a an it its this that these those there then for to of in on at by with from about is are was be can could do does i me my we you your ' +
-    'what how which also too again please ok okay one'
+    'делают делает делается делать сделают сделать оформляют оформляется дают дадут дает выдают выдается придут придет приходит ' +
+    'жасалады жасайды береди береді бере алады алам аламын боладі болады бола ма ме done made ' +
+    'какого какую каком какое каких какой-то кстати вообще тоже сейчас сейчас-то ' +
+    'what how which also too again please ok okay one does do did take takes get need much many long it will would should there'
   )
     .split(' ')
     .map(plainFold),
@@ -92,6 +104,18 @@ export function words(text: string): string[] {
 /** A word's stem for overlap: Kazakh and Russian endings vary, their first letters do not. */
 function stem(word: string): string {
   return word.length > 5 ? word.slice(0, 5) : word;
+}
+
+/** Adds a word to a set of stems: its prefixes of three to five letters, so «цона» finds «ЦОН». */
+function addStems(set: Set<string>, word: string): void {
+  for (let k = 3; k <= Math.min(5, word.length); k++) set.add(word.slice(0, k));
+}
+
+/** Whether a set built with {@link addStems} knows a word: its stem, or that stem less one letter of ending. */
+function knows(set: ReadonlySet<string>, word: string): boolean {
+  const s = stem(word);
+  for (let k = s.length; k >= Math.max(3, s.length - 1); k--) if (set.has(s.slice(0, k))) return true;
+  return false;
 }
 
 /** The facets a question asks about. */
@@ -110,13 +134,13 @@ function isCueWord(word: string): boolean {
  * least three letters, and (when `vocabulary` is given) a word the knowledge base itself uses.
  */
 export function topicalWords(text: string, vocabulary?: ReadonlySet<string>): string[] {
-  return words(text).filter((w) => /\p{L}/u.test(w) && [...w].length >= 3 && !NON_TOPICAL.has(w) && !isCueWord(w) && (!vocabulary || vocabulary.has(stem(w))));
+  return words(text).filter((w) => /\p{L}/u.test(w) && [...w].length >= 3 && !NON_TOPICAL.has(w) && !isCueWord(w) && (!vocabulary || knows(vocabulary, w)));
 }
 
 /** Stems of every question, phrasing and answer of the knowledge base: its vocabulary. */
 export function kbVocabulary(entries: readonly StoredKbEntry[]): Set<string> {
   const vocab = new Set<string>();
-  for (const e of entries) for (const text of [e.question, ...e.altQuestions, e.answer]) for (const w of words(text)) vocab.add(stem(w));
+  for (const e of entries) for (const text of [e.question, ...e.altQuestions, e.answer]) for (const w of words(text)) addStems(vocab, w);
   return vocab;
 }
 
@@ -198,12 +222,12 @@ export interface MessageSignals {
 export function messageSignals(text: string, family: readonly string[], entries: readonly StoredKbEntry[], vocabulary: ReadonlySet<string>): MessageSignals {
   const inFamily = new Set(family);
   const topicStems = new Set<string>();
-  for (const e of entries) if (inFamily.has(e.id)) for (const t of [e.question, ...e.altQuestions, e.answer]) for (const w of words(t)) topicStems.add(stem(w));
+  for (const e of entries) if (inFamily.has(e.id)) for (const t of [e.question, ...e.altQuestions, e.answer]) for (const w of words(t)) addStems(topicStems, w);
   const topical = topicalWords(text);
-  const foreign = topical.filter((w) => vocabulary.has(stem(w)) && !topicStems.has(stem(w)));
+  const foreign = topical.filter((w) => knows(vocabulary, w) && !knows(topicStems, w));
   // Words the knowledge base does not know at all: a Latin-script or misspelt question of its
   // own looks like this, a follow-up hardly ever has more than one.
-  const own = topical.filter((w) => !topicStems.has(stem(w)));
+  const own = topical.filter((w) => !knows(topicStems, w));
   const unknown = own.length - foreign.length;
   const n = words(text).length;
   // A long message with no word of its own is out of scope, not a follow-up.
@@ -237,19 +261,26 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
   const inFamily = new Set(family);
   const confident = (list: readonly Candidate[]) => !!list[0] && list[0].score >= thresholds.answer && list[0].score - (list[1]?.score ?? 0) >= thresholds.margin;
   const top = alone[0];
+  // The service's words joined to the message find the topic confidently, and more surely than the
+  // message finds anything alone: the calibrated scores say it continues the topic.
+  const combinedHolds = !!combined[0] && inFamily.has(combined[0].faqId) && combined[0].score >= thresholds.answer && combined[0].score >= (top?.score ?? 0) + thresholds.margin && !(confident(alone) && !inFamily.has(top!.faqId));
+  // Joined with the service's words the message still finds the same entry of another service it
+  // finds alone: the retriever hears a question of its own, whatever the words look like.
+  if (top && !inFamily.has(top.faqId) && top.score >= thresholds.clarify && combined[0]?.faqId === top.faqId) return { kind: 'own' };
   if (!signals.namesNoTopic) {
     // The words of its own name another service (on their own or in the whole message): a switch.
     // With words of its own a plausible entry elsewhere is enough; one stray word needs a confident one.
     const bar = signals.own.length >= 2 ? thresholds.clarify : thresholds.answer;
     const elsewhere = (list: readonly Candidate[]) => !!list[0] && !inFamily.has(list[0].faqId) && list[0].score >= bar;
-    if (signals.foreign.length >= 2 || elsewhere(alone) || elsewhere(input.foreignOnly)) return { kind: 'own' };
+    if (confident(alone) && !inFamily.has(top!.faqId)) return { kind: 'own' };
+    if (!combinedHolds && (signals.foreign.length >= 2 || elsewhere(alone) || elsewhere(input.foreignOnly))) return { kind: 'own' };
   }
   // The message alone already lands confidently in the topic's family: that is the answer.
   if (confident(alone) && inFamily.has(top!.faqId) && (facets.length === 0 || facetMatches(top!.faqId, facets, input.entries, lang))) {
     return { kind: 'entry', faqId: top!.faqId, score: top!.score };
   }
   // Nothing of the topic's facets asked and a confident answer of its own elsewhere: its own question.
-  if (facets.length === 0 && (!signals.namesNoTopic || (confident(alone) && !inFamily.has(top!.faqId)))) return { kind: 'own' };
+  if (facets.length === 0 && !combinedHolds && (!signals.namesNoTopic || (confident(alone) && !inFamily.has(top!.faqId)))) return { kind: 'own' };
   const score = (id: string) => Math.max(combined.find((c) => c.faqId === id)?.score ?? 0, alone.find((c) => c.faqId === id)?.score ?? 0);
   if (family.length > 1) {
     const agreement = new Map(family.map((id) => [id, facets.length > 0 ? facetAgreement(id, facets, input.entries) : 0]));
@@ -260,13 +291,12 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
     // No facet word, but the service's entries hear it confidently ("а отец может получить?").
     if (facets.length === 0 && confident(combined) && inFamily.has(combined[0]!.faqId)) return { kind: 'entry', faqId: combined[0]!.faqId, score: combined[0]!.score };
   }
-  // The facet inside the answers: the topic entry first, then its family.
-  for (const id of [topicId, ...family.filter((f) => f !== topicId)]) {
-    const entry = entryIn(id, input.entries, lang);
-    if (!entry) continue;
-    const sentences = answeringSentences(entry.answer, input.text, facets);
-    if (sentences.length > 0) return { kind: 'sentences', faqId: id, sentences, score: score(id) };
-  }
+  // Nothing the answers' sentences could be matched on, but the topic holds: its answer as a whole.
+  if (facets.length === 0 && signals.own.length > 0 && combinedHolds && family.length === 1) return { kind: 'entry', faqId: combined[0]!.faqId, score: combined[0]!.score };
+  // The facet inside the topic entry's own answer (a sibling's answer would be another service's).
+  const entry = entryIn(topicId, input.entries, lang);
+  const sentences = entry ? answeringSentences(entry.answer, input.text, facets) : [];
+  if (sentences.length > 0) return { kind: 'sentences', faqId: topicId, sentences, score: score(topicId) };
   return { kind: 'missing', faqId: topicId, facets };
 }
 
@@ -283,8 +313,15 @@ function entryIn(id: string, entries: readonly StoredKbEntry[], lang: Lang): Sto
 function facetAgreement(id: string, facets: readonly Facet[], entries: readonly StoredKbEntry[]): number {
   const rows = entries.filter((e) => e.id === id);
   if (rows.length === 0) return 0;
-  return rows.filter((e) => questionFacets(e.question).some((f) => facets.includes(f))).length / rows.length;
+  const exact = rows.filter((e) => questionFacets(e.question).some((f) => facets.includes(f))).length / rows.length;
+  if (exact > 0) return exact;
+  // "Can I do it online?" is answered where the service says where to apply.
+  const near = facets.flatMap((f) => NEAR_FACETS[f] ?? []);
+  return near.length === 0 ? 0 : (0.5 * rows.filter((e) => questionFacets(e.question).some((f) => near.includes(f))).length) / rows.length;
 }
+
+/** A facet whose entry, when a service has none of its own, is the next best place to answer it. */
+const NEAR_FACETS: Partial<Record<Facet, Facet[]>> = { online: ['where'], where: ['online'] };
 
 function facetMatches(id: string, facets: readonly Facet[], entries: readonly StoredKbEntry[], _lang: Lang): boolean {
   return facetAgreement(id, facets, entries) > 0;
@@ -305,11 +342,13 @@ export function sentencesOf(answer: string): string[] {
  */
 export function answeringSentences(answer: string, question: string, facets: readonly Facet[]): string[] {
   const all = sentencesOf(answer);
-  const asked = new Set(topicalWords(question).map(stem));
+  const asked = topicalWords(question);
   const scored = all.map((s, i) => {
     const folded = ` ${plainFold(s)}`;
     const facetHits = facets.filter((f) => ANSWER_CUES[f].test(folded)).length;
-    const overlap = words(s).filter((w) => asked.has(stem(w))).length;
+    const stems = new Set<string>();
+    for (const w of words(s)) addStems(stems, w);
+    const overlap = asked.filter((w) => knows(stems, w)).length;
     return { i, s, facetHits, overlap };
   });
   const hits = scored.filter((x) => (facets.length > 0 ? x.facetHits > 0 : x.overlap > 0));
@@ -334,17 +373,17 @@ const PLAIN_ORDINALS: [RegExp, number][] = ORDINALS.map(([re, i]) => [cues(re.so
 /** Filler around an ordinal: «давайте второй», «екіншісін», "the second one please". */
 const ORDINAL_FILLER = /(^| )(давайте|давай|мне|нужен|нужна|нужно|вариант|пункт|номер|тот|та|то|который|маған|керек|нұсқа|нөмір|i want|i need|option|number|please|пожалуйста|өтінемін|ok|ну|ал|а|the|one)(?= |$)/gu;
 
-const PLAIN_FILLER = new RegExp(ORDINAL_FILLER.source.replace(PLAIN_RE, (c) => PLAIN[c]!), 'gu');
+const PLAIN_FILLER = new RegExp(skeleton(ORDINAL_FILLER.source), 'gu');
 
 /**
  * The offered choice a reply picks by its number or place («2», «второй», «екіншісі», «2-ші»,
  * "the second one"), or undefined when it is not such a reply.
  */
 export function pickOrdinal(text: string, offered: number): number | undefined {
-  const folded = plainFold(text).replace(/(\d)\s*-?\s*(ші|шы|ой|й|ый|ий)(?= |$)/gu, '$1$2');
+  const folded = plainFold(text).replace(/(\d) (shi|oi|i|ii)(?= |$)/gu, '$1$2');
   const candidates = [folded, folded.replace(PLAIN_FILLER, ' ').replace(/\s+/g, ' ').trim()];
   // Kazakh accusative and possessive endings on the ordinal: екіншісін, екіншісіне.
-  candidates.push(candidates[1]!.replace(/(си|сы)(н|не|ни)$/u, '$1'), candidates[1]!.replace(/(ни|ны|н)$/u, ''));
+  candidates.push(candidates[1]!.replace(/(si)(n|ne|ni)$/u, '$1'), candidates[1]!.replace(/(ni|n)$/u, ''));
   for (const c of candidates) {
     for (const [re, index] of PLAIN_ORDINALS) {
       if (!re.test(c)) continue;
