@@ -87,7 +87,7 @@ const NON_TOPICAL = new Set(
     'қалай қандай неше не ме ма қанша болады бола бар жоқ керек керекпе алуға алу беру жасау ала бере ғой ше қайта тағы да ' +
     'al jane men ol ony onyn sony bul osy qalai qalay qandai qandai nese ne me ma qansha bolady bar joq kerek alu ala ghoi she ' +
     'and or but so the a an it its this that these those there then for to of in on at by with from about is are was be can could do does i me my we you your ' +
-    'делают делает делается делать сделают сделать оформляют оформляется дают дадут дает выдают выдается придут придет приходит ' +
+    'дается даётся давать делают делает делается делать сделают сделать оформляют оформляется дают дадут дает выдают выдается придут придет приходит ' +
     'жасалады жасайды береди береді бере алады алам аламын боладі болады бола ма ме done made ' +
     'какого какую каком какое каких какой-то кстати вообще тоже сейчас сейчас-то ' +
     'what how which also too again please ok okay one does do did take takes get need much many long it will would should there'
@@ -134,7 +134,16 @@ function isCueWord(word: string): boolean {
  * least three letters, and (when `vocabulary` is given) a word the knowledge base itself uses.
  */
 export function topicalWords(text: string, vocabulary?: ReadonlySet<string>): string[] {
-  return words(text).filter((w) => /\p{L}/u.test(w) && [...w].length >= 3 && !NON_TOPICAL.has(w) && !isCueWord(w) && (!vocabulary || knows(vocabulary, w)));
+  return topicalPairs(text, vocabulary).map((p) => p.skeleton);
+}
+
+/** Topical words as written (folded) beside their skeleton: the retriever is asked in the citizen's own letters. */
+function topicalPairs(text: string, vocabulary?: ReadonlySet<string>): { written: string; skeleton: string }[] {
+  // Folding and the skeleton keep word boundaries, so the two lists align word for word.
+  const written = foldText(text).split(' ').filter(Boolean);
+  return words(text)
+    .map((w, i) => ({ written: written[i] ?? w, skeleton: w }))
+    .filter(({ skeleton: w }) => /\p{L}/u.test(w) && [...w].length >= 3 && !NON_TOPICAL.has(w) && !isCueWord(w) && (!vocabulary || knows(vocabulary, w)));
 }
 
 /** Stems of every question, phrasing and answer of the knowledge base: its vocabulary. */
@@ -182,12 +191,12 @@ function questionOf(id: string, entries: readonly StoredKbEntry[], lang: Lang): 
  * own topical words. Joined to a follow-up, they let the retriever find the facet entry.
  */
 export function serviceWords(faqId: string, family: readonly string[], entries: readonly StoredKbEntry[], lang: Lang): string {
-  const own = topicalWords(questionOf(faqId, entries, lang) ?? '');
-  if (family.length < 2) return own.join(' ');
+  const own = topicalPairs(questionOf(faqId, entries, lang) ?? '');
+  if (family.length < 2) return own.map((p) => p.written).join(' ');
   const counts = new Map<string, number>();
   for (const id of family) for (const s of new Set(topicalWords(questionOf(id, entries, lang) ?? '').map(stem))) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const shared = own.filter((w) => (counts.get(stem(w)) ?? 0) >= Math.max(2, family.length / 2));
-  return (shared.length > 0 ? shared : own).join(' ');
+  const shared = own.filter((p) => (counts.get(stem(p.skeleton)) ?? 0) >= Math.max(2, family.length / 2));
+  return (shared.length > 0 ? shared : own).map((p) => p.written).join(' ');
 }
 
 /** Whether the topic can still be continued at `now`. */
@@ -214,6 +223,8 @@ export interface MessageSignals {
   foreign: string[];
   /** Every topical word the topic's texts do not use, known to the knowledge base or not (Latin script, typos). */
   own: string[];
+  /** The same words as the citizen wrote them (folded), to retrieve them on their own. */
+  ownText: string;
   /** The "names no topic" signal: no foreign word, and short. */
   namesNoTopic: boolean;
 }
@@ -223,15 +234,17 @@ export function messageSignals(text: string, family: readonly string[], entries:
   const inFamily = new Set(family);
   const topicStems = new Set<string>();
   for (const e of entries) if (inFamily.has(e.id)) for (const t of [e.question, ...e.altQuestions, e.answer]) for (const w of words(t)) addStems(topicStems, w);
-  const topical = topicalWords(text);
+  const pairs = topicalPairs(text);
+  const topical = pairs.map((p) => p.skeleton);
   const foreign = topical.filter((w) => knows(vocabulary, w) && !knows(topicStems, w));
+  const ownText = pairs.filter((p) => !knows(topicStems, p.skeleton)).map((p) => p.written).join(' ');
   // Words the knowledge base does not know at all: a Latin-script or misspelt question of its
   // own looks like this, a follow-up hardly ever has more than one.
   const own = topical.filter((w) => !knows(topicStems, w));
   const unknown = own.length - foreign.length;
   const n = words(text).length;
   // A long message with no word of its own is out of scope, not a follow-up.
-  return { facets: questionFacets(text), foreign, own, namesNoTopic: foreign.length === 0 && (unknown <= 1 || (unknown <= 2 && n <= 5)) && n <= 12 };
+  return { facets: questionFacets(text), foreign, own, ownText, namesNoTopic: foreign.length === 0 && (unknown <= 1 || (unknown <= 2 && n <= 5)) && n <= 12 };
 }
 
 export interface ResolveInput {
@@ -272,9 +285,13 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
     // With words of its own a plausible entry elsewhere is enough; one stray word needs a confident one.
     const bar = signals.own.length >= 2 ? thresholds.clarify : thresholds.answer;
     const elsewhere = (list: readonly Candidate[]) => !!list[0] && !inFamily.has(list[0].faqId) && list[0].score >= bar;
-    if (confident(alone) && !inFamily.has(top!.faqId)) return { kind: 'own' };
-    if (!combinedHolds && (signals.foreign.length >= 2 || elsewhere(alone) || elsewhere(input.foreignOnly))) return { kind: 'own' };
+    // Joined with the service's words any message leans to the topic, so the joined retrieval
+    // never outvotes what the message's own words find.
+    if (signals.foreign.length >= 2 || elsewhere(alone) || elsewhere(input.foreignOnly)) return { kind: 'own' };
   }
+  // A whole sentence the retriever answers confidently elsewhere, even if every word of it occurs
+  // in the topic's texts («право собственности на квартиру как регистрировать» after «прописка»).
+  if (confident(alone) && !inFamily.has(top!.faqId) && words(input.text).length >= 5) return { kind: 'own' };
   // The message alone already lands confidently in the topic's family: that is the answer.
   if (confident(alone) && inFamily.has(top!.faqId) && (facets.length === 0 || facetMatches(top!.faqId, facets, input.entries, lang))) {
     return { kind: 'entry', faqId: top!.faqId, score: top!.score };

@@ -376,7 +376,7 @@ export function createPipeline(deps: PipelineDeps) {
     const retrieve = (q: string) => deps.retriever.retrieve(q, { lang, limit: FOLLOW_UP_CANDIDATES, traceId: ctx.msg.traceId });
     const service = serviceWords(topicId, family, entries, lang);
     const combined = service ? await retrieve(`${text} ${service}`) : [];
-    const foreignOnly = !signals.namesNoTopic && signals.own.length > 0 ? await retrieve(signals.own.join(' ')) : [];
+    const foreignOnly = !signals.namesNoTopic && signals.own.length > 0 ? await retrieve(signals.ownText) : [];
     // A message with words of its own that then finds nothing ends the topic; a bare follow-up
     // the bot could not place («а за второго больше?») leaves it for the next one.
     ctx.keepTopic = signals.own.length < 2;
