@@ -58,7 +58,7 @@ const QUESTION_CUES: Record<Facet, RegExp> = {
   cost: cues('(^| )(стои|стоим|цен|платн|плати|оплат|бесплат|пошлин|сбор|размер|сумм|плат|сколько денег|денег дают|сколько плат|сколько дают|за деньги|қанша тұр|қанша төле|қанша ақша|қанша бер|ақы|ақыл|тегін|баж|төлеу|мөлшер|сома|qansha tur|qansha aqsha|aqy|tegin|baj|toleu|cost|price|fee|free|pay|charge|how much|amount)'),
   documents: cues('(^| )(документ|доки|справк|бумаг|что нужно|что взять|что надо|что с собой|құжат|не керек|қандай қағаз|қағаз|qujat|quzhat|kuzhat|ne kerek|document|docs|doc|papers|paperwork|what do i need|what to bring)'),
   where: cues('(^| )(где|куда|в каком месте|адрес|қайда|қай жер|қайдан|qaida|qai jer|where|which office|address|pick it up)'),
-  time: cues('(^| )(времен|срок|месяц|недел|до какого|какого числа|числа|число|дедлайн|во сколько|қашанға дейін|қай күнге|deadline|until when|how many months|сколько (дн|времен|ждат|длит|делает|делают|рассматр)|скок[оа]? (дн|времен|ждат|делают|делает)|через скок|через сколько|по времени|как долго|как быстро|когда|долго|быстро|ждать|қашан|қанша (күн|уақыт|ай|апта)|неше (күн|ай|апта)|мерзім|ұзақ|күт|уақыт|qashan|qansha (kun|uaqyt|ai)|merzim|how long|when|how fast|how soon|how many days|days|wait)'),
+  time: cues('(^| )(времен|надолго|на сколько|срок|месяц|недел|до какого|какого числа|числа|число|дедлайн|во сколько|қашанға дейін|қай күнге|deadline|until when|how many months|сколько (дн|времен|ждат|длит|делает|делают|рассматр)|скок[оа]? (дн|времен|ждат|делают|делает)|через скок|через сколько|по времени|как долго|как быстро|когда|долго|быстро|ждать|қашан|қанша (күн|уақыт|ай|апта)|неше (күн|ай|апта)|мерзім|ұзақ|күт|уақыт|qashan|qansha (kun|uaqyt|ai)|merzim|how long|when|how fast|how soon|how many days|days|wait)'),
   who: cues('(^| )(кто|кому|кого|с какого возраста|возраст|со скольки|жастан|жаста|жасқа|неше жас|age|how old|имею ли|имеет ли|право|положен|может|могут|могу ли|кім|кімге|құқы|kim|kimge|who|eligib|entitled|can i get|can he|can she|can my)'),
   online: cues('(^| )(без цон|без посещ|не ходить|онлайн|интернет|через сайт|через egov|egov|электронн|дистанц|не выходя|телефон арқылы|через телефон|желі|интернет арқылы|onlain|online|internet|website|remotely|e gov)'),
   child: cues('(^| )(ребен|ребён|дет|сын|доч|малыш|несовершеннолет|школьник|бала|ұлым|ұлыма|қызым|кәмелет|bala|child|kid|son|daughter|minor|baby)'),
@@ -297,7 +297,9 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
     return { kind: 'entry', faqId: top!.faqId, score: top!.score };
   }
   // Nothing of the topic's facets asked and a confident answer of its own elsewhere: its own question.
-  if (facets.length === 0 && !combinedHolds && (!signals.namesNoTopic || (confident(alone) && !inFamily.has(top!.faqId)))) return { kind: 'own' };
+  // (Joined with the service's words almost anything finds the topic, so that alone never keeps a
+  // message with words of its own on it.)
+  if (facets.length === 0 && (!signals.namesNoTopic || (!combinedHolds && confident(alone) && !inFamily.has(top!.faqId)))) return { kind: 'own' };
   const score = (id: string) => Math.max(combined.find((c) => c.faqId === id)?.score ?? 0, alone.find((c) => c.faqId === id)?.score ?? 0);
   if (family.length > 1) {
     const agreement = new Map(family.map((id) => [id, facets.length > 0 ? facetAgreement(id, facets, input.entries) : 0]));
@@ -308,8 +310,6 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
     // No facet word, but the service's entries hear it confidently ("а отец может получить?").
     if (facets.length === 0 && confident(combined) && inFamily.has(combined[0]!.faqId)) return { kind: 'entry', faqId: combined[0]!.faqId, score: combined[0]!.score };
   }
-  // Nothing the answers' sentences could be matched on, but the topic holds: its answer as a whole.
-  if (facets.length === 0 && signals.own.length > 0 && combinedHolds && family.length === 1) return { kind: 'entry', faqId: combined[0]!.faqId, score: combined[0]!.score };
   // The facet inside the topic entry's own answer (a sibling's answer would be another service's).
   const entry = entryIn(topicId, input.entries, lang);
   const sentences = entry ? answeringSentences(entry.answer, input.text, facets) : [];
