@@ -87,6 +87,7 @@ const NON_TOPICAL = new Set(
     'қалай қандай неше не ме ма қанша болады бола бар жоқ керек керекпе алуға алу беру жасау ала бере ғой ше қайта тағы да ' +
     'al jane men ol ony onyn sony bul osy qalai qalay qandai qandai nese ne me ma qansha bolady bar joq kerek alu ala ghoi she ' +
     'and or but so the a an it its this that these those there then for to of in on at by with from about is are was be can could do does i me my we you your ' +
+    'без через после перед между около кроме вместо дайын готов готова готово ready ' +
     'дается даётся давать делают делает делается делать сделают сделать оформляют оформляется дают дадут дает выдают выдается придут придет приходит ' +
     'жасалады жасайды береди береді бере алады алам аламын боладі болады бола ма ме done made ' +
     'какого какую каком какое каких какой-то кстати вообще тоже сейчас сейчас-то ' +
@@ -309,6 +310,9 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
     if (facetEntry) return { kind: 'entry', faqId: facetEntry, score: score(facetEntry) };
     // No facet word, but the service's entries hear it confidently ("а отец может получить?").
     if (facets.length === 0 && confident(combined) && inFamily.has(combined[0]!.faqId)) return { kind: 'entry', faqId: combined[0]!.faqId, score: combined[0]!.score };
+    // No facet word: the sibling the joined retrieval puts first among the service's entries, when confident.
+    const sibling = facets.length === 0 ? ranked.find((id) => id !== topicId) : undefined;
+    if (sibling && score(sibling) >= thresholds.answer && score(sibling) > score(topicId)) return { kind: 'entry', faqId: sibling, score: score(sibling) };
   }
   // The facet inside the topic entry's own answer (a sibling's answer would be another service's).
   const entry = entryIn(topicId, input.entries, lang);
@@ -330,11 +334,17 @@ function entryIn(id: string, entries: readonly StoredKbEntry[], lang: Lang): Sto
 function facetAgreement(id: string, facets: readonly Facet[], entries: readonly StoredKbEntry[]): number {
   const rows = entries.filter((e) => e.id === id);
   if (rows.length === 0) return 0;
-  const exact = rows.filter((e) => questionFacets(e.question).some((f) => facets.includes(f))).length / rows.length;
-  if (exact > 0) return exact;
-  // "Can I do it online?" is answered where the service says where to apply.
-  const near = facets.flatMap((f) => NEAR_FACETS[f] ?? []);
-  return near.length === 0 ? 0 : (0.5 * rows.filter((e) => questionFacets(e.question).some((f) => near.includes(f))).length) / rows.length;
+  const share = (asked: readonly Facet[], f: Facet) => rows.filter((e) => questionFacets(e.question).includes(f)).length / rows.length;
+  let total = 0;
+  for (const f of facets) {
+    // "For a child" narrows the question, "how much" is the question: the audience weighs less.
+    const weight = f === 'child' || f === 'pensioner' ? 0.3 : 1;
+    const exact = share(facets, f);
+    // "Can I do it online?" is answered where the service says where to apply.
+    const near = Math.max(0, ...(NEAR_FACETS[f] ?? []).map((n) => share(facets, n)));
+    total += weight * (exact > 0 ? exact : 0.5 * near);
+  }
+  return total;
 }
 
 /** A facet whose entry, when a service has none of its own, is the next best place to answer it. */
