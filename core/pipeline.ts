@@ -406,7 +406,9 @@ export function createPipeline(deps: PipelineDeps) {
     if (ctx.conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
     ctx.patch.topic = topicOf([entry.id], entry.id);
     // The entry's own sentences, never a paraphrase; the whole answer one tap away.
-    const body = `${t('followUpAbout', lang, { topic: entry.question })}\n${r.sentences.join(' ')}`;
+    // A sentence cut after a semicolon starts in lower case; its first letter is the only change.
+    const said = r.sentences.join(' ');
+    const body = `${t('followUpAbout', lang, { topic: entry.question })}\n${said.charAt(0).toLocaleUpperCase(lang)}${said.slice(1)}`;
     const buttons: Button[] = [{ label: t('fullAnswerButton', lang), action: { type: 'choose', faqId: entry.id } }, ...feedbackButtons(entry.id, lang), operator];
     return { ...reply(ctx, 'answer', withSource(body, entry, lang), buttons), faqId: entry.id, score: r.score, alternatives: [], followUp: 'sentences' };
   }
