@@ -18,7 +18,7 @@ export interface KbCacheOptions {
 export function createKbCache(kb: KnowledgeBase, opts: KbCacheOptions = {}): KnowledgeBase {
   const now = opts.now ?? Date.now;
   const checkEvery = opts.checkEveryMs ?? 5000;
-  let entries: { version: number; byKey: Map<string, StoredKbEntry> } | null = null;
+  let entries: { version: number; byKey: Map<string, StoredKbEntry>; all: StoredKbEntry[]; enabled: StoredKbEntry[] } | null = null;
   let checkedAt = -Infinity;
   let loading: Promise<void> | null = null;
 
@@ -28,21 +28,27 @@ export function createKbCache(kb: KnowledgeBase, opts: KbCacheOptions = {}): Kno
     if (entries?.version === version) return;
     // Listed after the version was read: a change in between makes the next check reload.
     const list = await kb.list();
-    entries = { version, byKey: new Map(list.map((e) => [key(e.id, e.lang), e])) };
+    entries = { version, byKey: new Map(list.map((e) => [key(e.id, e.lang), e])), all: list, enabled: list.filter((e) => e.enabled) };
   }
 
-  async function current(force = false): Promise<Map<string, StoredKbEntry>> {
+  async function fresh(force = false): Promise<NonNullable<typeof entries>> {
     if (force || !entries || now() - checkedAt >= checkEvery) {
       // Concurrent lookups share one reload.
       loading ??= load().finally(() => (loading = null));
       await loading;
     }
-    return entries!.byKey;
+    return entries!;
   }
+  const current = async (force = false) => (await fresh(force)).byKey;
 
   return {
     version: () => kb.version(),
-    list: (o) => kb.list(o),
+    // Follow-up questions read the whole list (a topic's facet entries); the same arrays are
+    // returned until the version moves, so what is derived from them can be kept by identity.
+    list: async (o) => {
+      const e = await fresh();
+      return o?.enabledOnly ? e.enabled : e.all;
+    },
     lexicalSearch: (q, o) => kb.lexicalSearch(q, o),
     async get(id: string, lang: Lang) {
       const found = (await current()).get(key(id, lang));

@@ -24,7 +24,7 @@ export function createMemoryConversationStore(): ConversationStore & {
     let conv = byChat.get(k);
     if (!conv) {
       const now = new Date();
-      conv = { id: randomUUID(), channel, chatId, userId, owner: 'bot', lang: null, fallbackStreak: 0, operatorId: null, createdAt: now, updatedAt: now };
+      conv = { id: randomUUID(), channel, chatId, userId, owner: 'bot', lang: null, fallbackStreak: 0, operatorId: null, topic: null, createdAt: now, updatedAt: now };
       byChat.set(k, conv);
       byId.set(conv.id, conv);
     }
@@ -48,7 +48,7 @@ export function createMemoryConversationStore(): ConversationStore & {
       if (seen.has(k)) return undefined;
       seen.add(k);
       const conv = openRow(m.channel, m.chatId, m.userId);
-      if (conv.owner === 'closed') Object.assign(conv, { owner: 'bot', fallbackStreak: 0, operatorId: null });
+      if (conv.owner === 'closed') Object.assign(conv, { owner: 'bot', fallbackStreak: 0, operatorId: null, topic: null });
       conv.lang = m.lang ?? conv.lang ?? m.fallbackLang;
       conv.updatedAt = new Date();
       push({ conversationId: conv.id, author: 'citizen', text: m.text, kind: m.kind, lang: conv.lang, action: null, faqId: null, score: null, platformMessageId: m.messageId, operatorId: null, traceId: m.traceId });

@@ -13,15 +13,28 @@ import { decide, type Decision, type Thresholds } from './decide.ts';
 import type { StoredKbEntry } from './kb.ts';
 import type { Lang } from './lang.ts';
 import { describeOpening, isOfficeOpen, nextOpening, type OfficeHours } from './office-hours.ts';
+import {
+  kbVocabulary,
+  liveTopic,
+  messageSignals,
+  pickByWords,
+  pickOrdinal,
+  resolveFollowUp,
+  serviceFamily,
+  serviceWords,
+  type Resolution,
+} from './follow-up.ts';
 import { detectLeaveRequest } from './leave-request.ts';
 import { detectPersonRequest } from './person-request.ts';
 import type {
   Clock,
+  Candidate,
   Conversation,
   ConversationEvent,
   ConversationPatch,
   ConversationStore,
   ConversationEvents,
+  ConversationTopic,
   EscalationReason,
   KnowledgeBase,
   LanguageDetector,
@@ -88,6 +101,12 @@ export interface PipelineResult {
   faqId?: string | null;
   score?: number;
   alternatives?: string[];
+  /**
+   * How the message related to the conversation's topic: a follow-up answered by a facet entry
+   * or by sentences of the topic's answer, a choice picked from the offered ones, or a follow-up
+   * the knowledge base does not answer. Absent for a message that stated its own question.
+   */
+  followUp?: 'entry' | 'sentences' | 'picked' | 'missing';
 }
 
 /** Below this detector confidence a short message keeps the conversation's language. */
@@ -96,6 +115,13 @@ const LANG_CONFIDENCE = 0.6;
 /** Creates the pipeline; `handle` never throws for bad input, only for infrastructure failures. */
 export function createPipeline(deps: PipelineDeps) {
   const { conversations, logger, options } = deps;
+  const derivedByList = new WeakMap<readonly StoredKbEntry[], Derived>();
+
+  function derivedOf(entries: readonly StoredKbEntry[]): Derived {
+    let d = derivedByList.get(entries);
+    if (!d) derivedByList.set(entries, (d = { vocabulary: kbVocabulary(entries), families: new Map() }));
+    return d;
+  }
 
   async function handle(msg: InboundMessage): Promise<PipelineResult> {
     const log = logger.child({ traceId: msg.traceId, channel: msg.channel });
@@ -175,6 +201,8 @@ export function createPipeline(deps: PipelineDeps) {
     /** History lines for operators (not sent to the citizen), written with the replies. */
     extra: NewMessage[];
     rateLimitNotice?: boolean;
+    /** Set when a message fell back without naming a topic of its own: the topic is kept. */
+    keepTopic?: boolean;
   }
 
   /**
@@ -294,9 +322,106 @@ export function createPipeline(deps: PipelineDeps) {
     // "оператор не нужен" names an operator but asks for none.
     if (detectPersonRequest(text) && !detectLeaveRequest(text)) return escalate(ctx, 'asked');
     if (matchesKeyword(text)) return escalate(ctx, 'topic');
-    const candidates = await deps.retriever.retrieve(text, { lang, limit: 5, traceId: msg.traceId });
-    const decision = decide(candidates, options.thresholds);
+    const topic = liveTopic(ctx.conv.topic, deps.clock.now());
+    // More candidates than the decision reads: a follow-up looks for the topic's entries among them.
+    const candidates = await deps.retriever.retrieve(text, { lang, limit: FOLLOW_UP_CANDIDATES, traceId: msg.traceId });
+    if (topic && topic.chosen === null) {
+      const picked = await pickOffered(ctx, topic, text, candidates);
+      if (picked) return { ...(await applyDecision(ctx, { action: 'answer', faqId: picked, score: 1, alternatives: [] })), followUp: 'picked' };
+    }
+    // While choices are open, the first one offered stands for the topic: offered entries are
+    // mostly one service's facets, and a follow-up then still finds its own facet.
+    const topicId = topic?.chosen ?? (topic && (await oneService(topic.entries, lang)) ? topic.entries[0] : undefined);
+    if (topicId) {
+      const followed = await followUp(ctx, topicId, text, candidates);
+      if (followed) return followed;
+    }
+    const decision = decide(candidates.slice(0, 5), options.thresholds);
     return applyDecision(ctx, decision);
+  }
+
+  /**
+   * Choices are open: «2», «второй», «екіншісі», "the second one", the words of one choice, or a
+   * message whose own best candidate is one of them picks it.
+   */
+  async function pickOffered(ctx: Ctx, topic: ConversationTopic, text: string, candidates: readonly Candidate[]): Promise<string | undefined> {
+    const index = pickOrdinal(text, topic.entries.length);
+    if (index !== undefined) return topic.entries[index];
+    const choices: { faqId: string; question: string }[] = [];
+    for (const id of topic.entries) {
+      const entry = await entryIn(id, ctx.lang);
+      if (entry) choices.push({ faqId: id, question: entry.question });
+    }
+    const byWords = pickByWords(text, choices);
+    if (byWords) return byWords;
+    const top = candidates[0];
+    // Only a short reply is an answer to "which of these?"; a full new question is decided on its own.
+    if (top && topic.entries.includes(top.faqId) && top.score >= options.thresholds.clarify && text.split(/\s+/).length <= 6) return top.faqId;
+    return undefined;
+  }
+
+  /**
+   * A message on the topic `topicId`: resolved against it (a facet entry of the same service, or
+   * the sentences of its answer), or undefined when the message states a question of its own.
+   */
+  async function followUp(ctx: Ctx, topicId: string, text: string, alone: Candidate[]): Promise<PipelineResult | undefined> {
+    const { lang } = ctx;
+    const entries = await deps.kb.list({ enabledOnly: true });
+    if (!entries.some((e) => e.id === topicId)) return undefined;
+    const derived = derivedOf(entries);
+    const familyKey = `${topicId}\u0000${lang}`;
+    let family = derived.families.get(familyKey);
+    if (!family) derived.families.set(familyKey, (family = serviceFamily(topicId, entries, lang)));
+    const signals = messageSignals(text, family, entries, derived.vocabulary);
+    const retrieve = (q: string) => deps.retriever.retrieve(q, { lang, limit: FOLLOW_UP_CANDIDATES, traceId: ctx.msg.traceId });
+    const service = serviceWords(topicId, family, entries, lang);
+    const combined = service ? await retrieve(`${text} ${service}`) : [];
+    const foreignOnly = !signals.namesNoTopic && signals.own.length > 0 ? await retrieve(signals.ownText) : [];
+    // A message with words of its own that then finds nothing ends the topic; a bare follow-up
+    // the bot could not place («а за второго больше?») leaves it for the next one.
+    ctx.keepTopic = signals.own.length < 2;
+    const resolution = resolveFollowUp({ text, lang, topicId, family, signals, alone, combined, foreignOnly, entries, thresholds: options.thresholds });
+    // Ids and scores only: the log never carries the citizen's words.
+    const tops = (list: readonly Candidate[]) => list.slice(0, 3).map((c) => `${c.faqId}:${c.score.toFixed(3)}`);
+    ctx.log.debug(
+      { topic: topicId, resolution: resolution.kind, faqId: 'faqId' in resolution ? resolution.faqId : null, family: family.length, facets: signals.facets, own: signals.own.length, foreign: signals.foreign.length, namesNoTopic: signals.namesNoTopic, alone: tops(alone), combined: tops(combined), ownOnly: tops(foreignOnly) },
+      'follow-up resolved',
+    );
+    return answerFollowUp(ctx, resolution);
+  }
+
+  async function answerFollowUp(ctx: Ctx, r: Resolution): Promise<PipelineResult | undefined> {
+    const { lang } = ctx;
+    if (r.kind === 'own') return undefined;
+    if (r.kind === 'entry') return { ...(await applyDecision(ctx, { action: 'answer', faqId: r.faqId, score: r.score, alternatives: [] })), followUp: 'entry' };
+    const entry = await entryIn(r.faqId, lang);
+    if (!entry) return undefined;
+    const operator: Button = { label: t('operatorButton', lang), action: { type: 'operator' } };
+    if (r.kind === 'missing') {
+      // Said plainly, an operator offered; the topic stays and the fallback streak does not grow:
+      // the bot knew the service, only not this detail of it.
+      return { ...reply(ctx, 'fallback', t('facetMissing', lang, { topic: entry.question }), [operator]), score: 0, followUp: 'missing' };
+    }
+    if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', entry.id);
+    if (ctx.conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
+    ctx.patch.topic = topicOf([entry.id], entry.id);
+    // The entry's own sentences, never a paraphrase; the whole answer one tap away.
+    // A sentence cut after a semicolon starts in lower case; its first letter is the only change.
+    const said = r.sentences.join(' ');
+    const body = `${t('followUpAbout', lang, { topic: entry.question })}\n${said.charAt(0).toLocaleUpperCase(lang)}${said.slice(1)}`;
+    const buttons: Button[] = [{ label: t('fullAnswerButton', lang), action: { type: 'choose', faqId: entry.id } }, ...feedbackButtons(entry.id, lang), operator];
+    return { ...reply(ctx, 'answer', withSource(body, entry, lang), buttons), faqId: entry.id, score: r.score, alternatives: [], followUp: 'sentences' };
+  }
+
+  /** Whether offered entries all belong to one service (then a follow-up can continue it). */
+  async function oneService(ids: readonly string[], lang: Lang): Promise<boolean> {
+    const entries = await deps.kb.list({ enabledOnly: true });
+    const family = new Set(serviceFamily(ids[0]!, entries, lang));
+    return ids.every((id) => family.has(id));
+  }
+
+  function topicOf(entries: string[], chosen: string | null): ConversationTopic {
+    return { entries, chosen, at: deps.clock.now().toISOString() };
   }
 
   async function onButton(ctx: Ctx, button: NonNullable<ReturnType<typeof decodeButton>>): Promise<PipelineResult> {
@@ -327,6 +452,7 @@ export function createPipeline(deps: PipelineDeps) {
       if (!entry) return applyDecision(ctx, { action: 'fallback', score: 0, alternatives: [] });
       if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', decision.faqId);
       if (conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
+      ctx.patch.topic = topicOf([entry.id], entry.id);
       const buttons: Button[] = [...feedbackButtons(entry.id, lang), { label: t('operatorButton', lang), action: { type: 'operator' } }];
       return { ...reply(ctx, 'answer', answerText(entry, lang), buttons), faqId: entry.id, score: decision.score, alternatives: decision.alternatives };
     }
@@ -339,9 +465,12 @@ export function createPipeline(deps: PipelineDeps) {
       if (choices.length === 0) return applyDecision(ctx, { action: 'fallback', score: decision.score, alternatives: [] });
       // Entries disabled since retrieval saw them can leave one: a one-option question is no question.
       if (choices.length === 1) return applyDecision(ctx, { action: 'answer', faqId: (choices[0]!.action as { faqId: string }).faqId, score: decision.score, alternatives: [] });
+      ctx.patch.topic = topicOf(choices.map((c) => (c.action as { faqId: string }).faqId), null);
       choices.push({ label: t('operatorButton', lang), action: { type: 'operator' } });
       return { ...reply(ctx, 'clarify', t('clarify', lang), choices), score: decision.score, alternatives: decision.choices };
     }
+    // A question of its own that found nothing: the old topic is over, a follow-up must not reach back to it.
+    if (conv.topic && !ctx.keepTopic) ctx.patch.topic = null;
     const streak = conv.fallbackStreak + 1;
     if (streak >= 2) return escalate(ctx, 'repeated-fallback');
     ctx.patch.fallbackStreak = streak;
@@ -417,8 +546,21 @@ export function createPipeline(deps: PipelineDeps) {
   return { handle };
 }
 
+/** Candidates retrieved per message: the decision reads five, a follow-up looks further for the topic's entries. */
+const FOLLOW_UP_CANDIDATES = 10;
+
+/** What follow-ups derive from one knowledge-base list, kept while the list (by identity) is current. */
+interface Derived {
+  vocabulary: Set<string>;
+  families: Map<string, string[]>;
+}
+
 function answerText(entry: StoredKbEntry, lang: Lang): string {
-  return entry.sourceUrl ? `${entry.answer}\n\n${t('source', lang)}: ${entry.sourceUrl}` : entry.answer;
+  return withSource(entry.answer, entry, lang);
+}
+
+function withSource(text: string, entry: StoredKbEntry, lang: Lang): string {
+  return entry.sourceUrl ? `${text}\n\n${t('source', lang)}: ${entry.sourceUrl}` : text;
 }
 
 function feedbackButtons(faqId: string, lang: Lang): Button[] {

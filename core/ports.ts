@@ -54,8 +54,23 @@ export interface Conversation {
   /** Fallbacks in a row; two in a row escalate. */
   fallbackStreak: number;
   operatorId: string | null;
+  /** What the conversation is about now, for follow-up questions; null when nothing yet. */
+  topic: ConversationTopic | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * The entries the bot last answered or offered. A follow-up that names no service of its own
+ * ("а сколько это стоит?") is resolved against them; an offered choice is picked by its number.
+ */
+export interface ConversationTopic {
+  /** The entry answered (one), or the choices offered (two or three, in the order shown). */
+  entries: string[];
+  /** The entry the citizen got or chose; null while offered choices are still open. */
+  chosen: string | null;
+  /** ISO time the topic was set: an old topic is not continued. */
+  at: string;
 }
 
 export type MessageAuthor = 'citizen' | 'bot' | 'operator' | 'system';
@@ -97,7 +112,7 @@ export interface IntakeMessage {
 }
 
 /** Conversation changes the pipeline decided while answering, written with its replies. */
-export type ConversationPatch = Partial<Pick<Conversation, 'owner' | 'fallbackStreak'>>;
+export type ConversationPatch = Partial<Pick<Conversation, 'owner' | 'fallbackStreak' | 'topic'>>;
 
 /** Conversations and their messages, with the state transitions core needs done atomically. */
 export interface ConversationStore {

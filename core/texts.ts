@@ -35,6 +35,14 @@ export const TEXTS = {
     en: 'Could you clarify which of these you mean?',
   },
   source: { kk: 'Дереккөз', ru: 'Источник', en: 'Source' },
+  /** Leads a follow-up answered by sentences of the topic's answer, so it is clear what they are about. */
+  followUpAbout: { kk: '«{topic}» бойынша:', ru: 'По вопросу «{topic}»:', en: 'On "{topic}":' },
+  fullAnswerButton: { kk: 'Толық жауап', ru: 'Полный ответ', en: 'Full answer' },
+  facetMissing: {
+    kk: '«{topic}» бойынша бұл сұраққа менде дайын жауап жоқ. Операторға жазсаңыз, маман нақтылап береді.',
+    ru: 'По вопросу «{topic}» на это у меня нет готового ответа. Оператор может уточнить — напишите ему.',
+    en: 'I have no ready answer to that about "{topic}". An operator can find out for you.',
+  },
   escalated: {
     kk: 'Сізді операторға қостым. Кезектегі орныңыз: {place}, шамамен {wait} мин күтіңіз. Жауап осы чатқа келеді. Күте тұрып маған сұрақ қоя беріңіз — білетінімді бірден айтамын.',
     ru: 'Я передал ваш вопрос оператору. Ваше место в очереди: {place}, ожидание — примерно {wait} мин. Ответ придёт в этот чат. Пока ждёте, спрашивайте меня — на что смогу, отвечу сразу.',

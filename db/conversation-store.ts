@@ -4,7 +4,7 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Channel } from '../core/envelopes.ts';
 import type { Lang } from '../core/lang.ts';
-import type { Conversation, ConversationStore, MessageAuthor, Owner, StoredMessage } from '../core/ports.ts';
+import type { Conversation, ConversationStore, ConversationTopic, MessageAuthor, Owner, StoredMessage } from '../core/ports.ts';
 import type { Db } from './client.ts';
 import { query, toDate } from './raw-sql.ts';
 import { conversations, feedback, messages, ratings } from './schema.ts';
@@ -24,9 +24,11 @@ export function createConversationStore(db: Db): ConversationStore & {
     async record(conversationId, patch, replies) {
       const owner = patch.owner ?? null;
       const streak = patch.fallbackStreak ?? null;
-      const patched = owner !== null || streak !== null;
+      // undefined keeps the topic, null clears it: hence a flag beside the value.
+      const setTopic = patch.topic !== undefined;
+      const patched = owner !== null || streak !== null || setTopic;
       if (!patched && replies.length === 0) return;
-      const params: unknown[] = [conversationId, owner, streak];
+      const params: unknown[] = [conversationId, owner, streak, setTopic && patch.topic ? JSON.stringify(patch.topic) : null, setTopic];
       const rowsSql = replies.map((r) => {
         const at = params.length;
         params.push(r.author, r.text, r.kind, r.lang, r.action, r.faqId, r.score, r.platformMessageId, r.operatorId, r.traceId);
@@ -127,7 +129,8 @@ const INTAKE = `with seen as (
       owner = case when c.owner = 'closed' then 'bot' else c.owner end,
       fallback_streak = case when c.owner = 'closed' then 0 else c.fallback_streak end,
       operator_id = case when c.owner = 'closed' then null else c.operator_id end,
-      escalated_at = case when c.owner = 'closed' then null else c.escalated_at end
+      escalated_at = case when c.owner = 'closed' then null else c.escalated_at end,
+      topic = case when c.owner = 'closed' then null else c.topic end
     returning c.*
   ), msg as (
     insert into messages (conversation_id, author, text, kind, lang, platform_message_id, trace_id)
@@ -135,18 +138,22 @@ const INTAKE = `with seen as (
     returning 1
   )
   select id, channel, chat_id as "chatId", user_id as "userId", owner, lang, fallback_streak as "fallbackStreak",
-         operator_id as "operatorId", escalated_at as "escalatedAt", created_at as "createdAt", updated_at as "updatedAt"
+         operator_id as "operatorId", escalated_at as "escalatedAt", topic, created_at as "createdAt", updated_at as "updatedAt"
   from conv`;
 
-/** The pipeline's state change ($2 owner, $3 fallback streak; null keeps) of conversation $1. */
+/**
+ * The pipeline's state change ($2 owner, $3 fallback streak; null keeps; $4 the topic, written
+ * when $5) of conversation $1.
+ */
 const RECORD_UPDATE = `update conversations set
     updated_at = now(),
     owner = coalesce($2::text, owner),
     fallback_streak = coalesce($3::int, fallback_streak),
+    topic = case when $5::boolean then $4::jsonb else topic end,
     escalated_at = case when $2::text = 'waiting' then now()
                         when $2::text in ('bot', 'closed') then null
                         else escalated_at end
-  where id = $1::uuid and ($2::text is not null or $3::int is not null)`;
+  where id = $1::uuid and ($2::text is not null or $3::int is not null or $5::boolean)`;
 
 const REPLY_COLUMNS = 'conversation_id, author, text, kind, lang, action, faq_id, score, platform_message_id, operator_id, trace_id';
 const REPLY_CASTS = ['::text', '::text', '::text', '::text', '::text', '::text', '::real', '::text', '::uuid', '::text'];
@@ -162,9 +169,17 @@ export function toConversation(row: typeof conversations.$inferSelect): Conversa
     lang: (row.lang as Lang | null) ?? null,
     fallbackStreak: row.fallbackStreak,
     operatorId: row.operatorId,
+    topic: toTopic(row.topic),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** A stored topic as core's type; anything malformed (an older or hand-edited row) is no topic. */
+function toTopic(value: unknown): ConversationTopic | null {
+  const v = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<ConversationTopic> | null;
+  if (!v || !Array.isArray(v.entries) || typeof v.at !== 'string') return null;
+  return { entries: v.entries.filter((e): e is string => typeof e === 'string'), chosen: typeof v.chosen === 'string' ? v.chosen : null, at: v.at };
 }
 
 function toMessage(row: typeof messages.$inferSelect): StoredMessage {

@@ -86,6 +86,11 @@ export const conversations = pgTable(
     fallbackStreak: integer('fallback_streak').notNull().default(0),
     operatorId: uuid('operator_id'),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    /**
+     * The entries the bot last answered or offered and which one the citizen chose (core's
+     * ConversationTopic), so a follow-up continues on any worker; null when there is none.
+     */
+    topic: jsonb('topic'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,7 +1,9 @@
 /**
  * `komek ask`: the full decision pipeline from the command line, one question per argument or per
- * line of standard input. Each question is a fresh conversation held in memory, so asking never
- * writes to the database and two fallbacks in a row do not turn into an escalation.
+ * line of standard input. Each plain question is a fresh conversation held in memory, so asking
+ * never writes to the database and two fallbacks in a row do not turn into an escalation. With
+ * `--json`, a line may also be `{"chat": "...", "text": "..."}`: lines of one chat are one
+ * conversation, in order, so follow-up questions continue its topic.
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -17,7 +19,10 @@ const USAGE = `Usage:
   komek ask [--json] < questions.txt      (one question per line)
 
 --json prints one JSON object per question:
-  {"text","lang","action":"answer"|"clarify"|"fallback"|"escalate","faq_id","score","reply","alternatives"}`;
+  {"text","lang","action":"answer"|"clarify"|"fallback"|"escalate","faq_id","score","reply","alternatives"}
+With --json a line of standard input may also be {"chat": "...", "text": "..."}: lines with the
+same chat are one conversation, in order (follow-up questions continue its topic); plain lines
+stay independent questions.`;
 
 export const askCommand: Command = {
   name: 'ask',
@@ -28,8 +33,9 @@ export const askCommand: Command = {
     const services = await ctx.services();
     await services.inference.ensureCurrent();
     const ask = createAsker(services);
-    const emit = async (text: string) => {
-      const answer = await ask(text);
+    const emit = async (line: string) => {
+      const chatLine = values.json ? parseChatLine(line) : undefined;
+      const answer = chatLine ? await ask(chatLine.text, chatLine.chat) : await ask(line);
       ctx.stdout.write(values.json ? `${JSON.stringify(answer)}\n` : `${answer.reply}\n\n`);
     };
     if (positionals.length > 0) {
@@ -68,11 +74,12 @@ export function createAsker(services: Pick<AppServices, 'kb' | 'inference' | 'lo
       officeHours: services.config.officeHours,
     },
   });
-  return async function ask(text: string): Promise<AskResult> {
+  /** `chat` names a conversation to continue; without it every question stands alone. */
+  return async function ask(text: string, chat?: string): Promise<AskResult> {
     const id = randomUUID();
     const result = await pipeline.handle({
       channel: 'web',
-      chatId: `cli-${id}`,
+      chatId: chat === undefined ? `cli-${id}` : `cli-chat-${chat}`,
       userId: 'cli',
       messageId: id,
       text,
@@ -82,6 +89,22 @@ export function createAsker(services: Pick<AppServices, 'kb' | 'inference' | 'lo
     });
     return toAskResult(text, result);
   };
+}
+
+/**
+ * A `{"chat", "text"}` line, or undefined for a plain question (a line that merely looks like
+ * JSON but is not such an object is asked as it is).
+ */
+function parseChatLine(line: string): { chat: string; text: string } | undefined {
+  if (!line.trimStart().startsWith('{')) return undefined;
+  try {
+    const v = JSON.parse(line) as { chat?: unknown; text?: unknown };
+    if (typeof v.text !== 'string' || v.text.trim() === '') return undefined;
+    if (typeof v.chat !== 'string' && typeof v.chat !== 'number') return undefined;
+    return { chat: String(v.chat), text: v.text };
+  } catch {
+    return undefined;
+  }
 }
 
 function toAskResult(text: string, r: PipelineResult): AskResult {

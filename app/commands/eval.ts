@@ -18,6 +18,7 @@ import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
 import { MODEL_KIND, parseEncoderMeta } from '../../inference/encoder/meta.ts';
 import { lexicalBaselines } from '../../inference/eval/baselines.ts';
 import { parseEvalJsonl, type EvalQuestion } from '../../inference/eval/dataset.ts';
+import { evaluateDialogues, formatDialogueFigures, isDialogueFile, parseDialoguesJsonl, type Dialogue } from '../../inference/eval/dialogue-eval.ts';
 import { evaluateSystems, type EvalSystem } from '../../inference/eval/run-eval.ts';
 import { formatTable } from '../../inference/eval/table.ts';
 import type { CalibrationMeta } from '../../inference/retrieval/fit-retrieval.ts';
@@ -33,6 +34,10 @@ export const evalCommand: Command = {
     'Usage: komek eval FILE... [--kb KB_FILE] [--json] [--detect-language]',
     '',
     'FILE is JSON Lines: {"text", "lang", "expect": "answer"|"no-answer"|"escalate", "faq_id"}.',
+    'A dialogue FILE (one dialogue per line: {"id", "turns": [{"text", "lang", "kind":',
+    '"first"|"follow"|"switch", "expect", "faq_id"}]}) runs each dialogue as one conversation',
+    'through the real pipeline and prints turns answered right, wrong answers and answers with',
+    'the previous topic, for first questions, follow-ups and topic switches separately.',
     'Prints per language and overall, for the hybrid retriever and lexical-only retrieval',
     '(Postgres full-text + trigram, in-memory BM25 over words and over character trigrams):',
     'top-1, recall@3 and MRR on answerable questions; answered right/wrong after the decision;',
@@ -55,7 +60,17 @@ export const evalCommand: Command = {
     if (files.length === 0) throw new UsageError('give at least one FILE');
     // Several files are one set (e.g. the two halves of the development set).
     const questions: EvalQuestion[] = [];
-    for (const file of files) questions.push(...parseEvalJsonl(await readFile(file, 'utf8'), file));
+    const dialogues: Dialogue[] = [];
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      if (isDialogueFile(text)) dialogues.push(...parseDialoguesJsonl(text, file));
+      else questions.push(...parseEvalJsonl(text, file));
+    }
+    if (dialogues.length > 0 && questions.length > 0) throw new UsageError('give either question files or dialogue files, not both');
+    if (dialogues.length > 0) {
+      const run = (services: AppServices) => evaluateDialogueFiles(ctx, services, dialogues, json);
+      return values.kb ? withThrowawayKb(ctx, values.kb, run) : run(await ctx.services());
+    }
     if (values.kb) return withThrowawayKb(ctx, values.kb, (services) => evaluate(ctx, services, questions, { json, detect }));
     return evaluate(ctx, await ctx.services(), questions, { json, detect });
   },
@@ -89,6 +104,19 @@ async function withThrowawayKb(ctx: CommandContext, file: string, body: (service
     await services?.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Dialogues through the pipeline over the services' knowledge base, model and thresholds. */
+async function evaluateDialogueFiles(ctx: CommandContext, services: AppServices, dialogues: Dialogue[], json: boolean): Promise<number> {
+  const { inference, kb } = services;
+  await inference.ensureCurrent();
+  const figures = await evaluateDialogues(dialogues, { kb, retriever: inference.retriever, detector: inference.detector, thresholds: inference.thresholds });
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify({ dialogues: figures.dialogues, thresholds: inference.thresholds, byKind: figures.byKind, all: figures.all, outcomes: figures.outcomes }, null, 2)}\n`);
+  } else {
+    ctx.stdout.write(`thresholds ${JSON.stringify(inference.thresholds)}\n\n${formatDialogueFigures(figures)}\n`);
+  }
+  return 0;
 }
 
 async function evaluate(ctx: CommandContext, services: AppServices, questions: EvalQuestion[], opts: { json: boolean; detect: boolean }): Promise<number> {

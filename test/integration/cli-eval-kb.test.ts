@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { komek } from '../helpers/komek-cli.ts';
 
 const TINY = fileURLToPath(new URL('../fixtures/foreign-kbs/d-tiny/', import.meta.url));
+const FACETS = fileURLToPath(new URL('../fixtures/foreign-kbs/b-facets/', import.meta.url));
 
 
 describe('komek eval --kb and training refusals', () => {
@@ -38,6 +39,20 @@ describe('komek eval --kb and training refusals', () => {
     assert.ok(hybrid.metrics.all.answeredCorrectly > 0.3, JSON.stringify(hybrid.metrics.all));
     assert.ok(out.systems.some((s) => s.name === 'bm25-trigrams'));
     assert.equal(existsSync(data), false, 'the configured data folder must not be created');
+  });
+
+  it('evaluates dialogue files through the pipeline: first questions, follow-ups and switches apart', async () => {
+    const r = await komek(['eval', '--kb', path.join(FACETS, 'kb.jsonl'), path.join(FACETS, 'dialogues.jsonl'), '--json'], { KOMEK_DATA_DIR: path.join(dir, 'dialogues') });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { dialogues: number; byKind: Record<'first' | 'follow' | 'switch', { turns: number; right: number; wrong: number }>; outcomes: { followUp?: string }[] };
+    assert.ok(out.dialogues >= 30);
+    for (const kind of ['first', 'follow', 'switch'] as const) assert.ok(out.byKind[kind].turns > 0, kind);
+    // Follow-ups are resolved against the topic, not asked as if alone (alone they are mostly unanswerable).
+    assert.ok(out.byKind.follow.right / out.byKind.follow.turns > 0.8, JSON.stringify(out.byKind));
+    assert.ok(out.outcomes.some((o) => o.followUp === 'entry'));
+    const text = await komek(['eval', '--kb', path.join(FACETS, 'kb.jsonl'), path.join(FACETS, 'dialogues.jsonl')], { KOMEK_DATA_DIR: path.join(dir, 'dialogues-text') });
+    assert.match(text.stdout, /^follow\s+\d+/m);
+    assert.match(text.stdout, /^switch\s+\d+/m);
   });
 
   it('refuses to train a knowledge base too small to calibrate, and stores no model', async () => {

@@ -118,6 +118,30 @@ for (const [label, setup] of targets) {
       for (const l of lines) assert.deepEqual(Object.keys(l).sort(), ['action', 'alternatives', 'faq_id', 'lang', 'reply', 'score', 'text']);
     });
 
+    it('ask --json continues a conversation over {"chat", "text"} lines; plain lines stay independent questions', async () => {
+      // The model trained by the test above is reused (same data folder).
+      const input = [
+        JSON.stringify({ chat: 'a', text: 'как получить справку о несудимости' }),
+        JSON.stringify({ chat: 'b', text: 'как зарегистрировать брак' }),
+        JSON.stringify({ chat: 'a', text: 'а сколько это стоит?' }),
+        'а сколько это стоит?',
+        JSON.stringify({ chat: 'c', text: 'а сколько это стоит?' }),
+      ].join('\n');
+      const r = await komek(['ask', '--json'], env, `${input}\n`);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(lines.length, 5);
+      assert.equal(lines[0].faq_id, 'no-criminal-record-certificate');
+      assert.equal(lines[1].faq_id, 'marriage-registration');
+      assert.equal(lines[2].text, 'а сколько это стоит?');
+      assert.equal(lines[2].action, 'answer', JSON.stringify(lines[2]));
+      assert.equal(lines[2].faq_id, 'no-criminal-record-certificate', 'chat a continues its topic, not chat b’s');
+      assert.match(lines[2].reply, /бесплатн/);
+      assert.notEqual(lines[3].faq_id, 'no-criminal-record-certificate', 'a plain line is a question of its own');
+      assert.notEqual(lines[4].faq_id, 'no-criminal-record-certificate', 'a new chat has no topic');
+      for (const l of lines) assert.deepEqual(Object.keys(l).sort(), ['action', 'alternatives', 'faq_id', 'lang', 'reply', 'score', 'text']);
+    });
+
     it('fails start-up naming a malformed variable', async () => {
       const r = await komek(['migrate'], { ...env, PORT: 'abc', KOMEK_DATADIR: 'typo' });
       assert.equal(r.code, 78);

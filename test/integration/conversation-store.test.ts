@@ -124,6 +124,32 @@ for (const [kind, open] of kinds) {
       }
     });
 
+    test('the topic is written with the replies, kept when not patched, cleared with null, and gone when a closed chat reopens', async () => {
+      const { store, drop } = await open();
+      try {
+        const conv = (await store.intake(base))!;
+        assert.equal(conv.topic, null);
+        const topic = { entries: ['gu109-dok', 'gu109-baj'], chosen: null, at: '2026-12-03T10:00:00.000Z' };
+        await store.record(conv.id, { topic }, [botReply(conv.id, 'which one?')]);
+        // Read back through intake, as the next message on any worker reads it.
+        let after = (await store.intake({ ...base, messageId: '2' }))!;
+        assert.deepEqual(after.topic, topic);
+        await store.record(conv.id, { fallbackStreak: 1 }, []);
+        after = (await store.intake({ ...base, messageId: '3' }))!;
+        assert.deepEqual(after.topic, topic, 'a patch without the topic keeps it');
+        const chosen = { entries: ['gu109-baj'], chosen: 'gu109-baj', at: '2026-12-03T10:01:00.000Z' };
+        await store.record(conv.id, { topic: chosen }, []);
+        assert.deepEqual((await store.intake({ ...base, messageId: '4' }))!.topic, chosen);
+        await store.record(conv.id, { topic: null }, []);
+        assert.equal((await store.intake({ ...base, messageId: '5' }))!.topic, null);
+        await store.record(conv.id, { topic: chosen }, []);
+        await store.update(conv.id, { owner: 'closed' });
+        assert.equal((await store.intake({ ...base, messageId: '6' }))!.topic, null, 'a reopened conversation starts without a topic');
+      } finally {
+        await drop();
+      }
+    });
+
     test('two deliveries of the same message at once: one is taken in', async () => {
       const { store, drop } = await open();
       try {
