@@ -23,6 +23,11 @@ export interface SweepCase {
   faqId: string | null;
   /** Calibrated candidates, best first. */
   candidates: Candidate[];
+  /**
+   * False when the label is not trusted enough to call an answer wrong (a corpus phrasing
+   * labelled with the entry its service maps to): the case still counts for right answers.
+   */
+  judgesWrong?: boolean;
 }
 
 export interface SweepResult {
@@ -63,11 +68,15 @@ export function measureThresholds(cases: readonly SweepCase[], decide: DecideFn,
   const rate = (n: number, d: number) => (d === 0 ? 1 : n / d);
   let right = 0;
   let wrong = 0;
+  let judged = 0;
   let offered = 0;
   for (const c of answerable) {
     const d = decide(c.candidates, t);
     if (d.action === 'answer' && d.faqId === c.faqId) right++;
-    if (d.action === 'answer' && d.faqId !== c.faqId) wrong++;
+    if (c.judgesWrong !== false) {
+      judged++;
+      if (d.action === 'answer' && d.faqId !== c.faqId) wrong++;
+    }
     if ((d.action === 'answer' && d.faqId === c.faqId) || (d.action === 'clarify' && d.choices.includes(c.faqId!))) offered++;
   }
   let rejected = 0;
@@ -83,7 +92,7 @@ export function measureThresholds(cases: readonly SweepCase[], decide: DecideFn,
     fallbackRejection: rate(fallback, oos.length),
     offered: rate(offered, answerable.length),
     right: rate(right, answerable.length),
-    wrong: answerable.length === 0 ? 0 : wrong / answerable.length,
+    wrong: judged === 0 ? 0 : wrong / judged,
   };
 }
 

@@ -173,17 +173,28 @@ export function majorityEntries(queries: readonly CalibrationQuery[], topEntry: 
 
 /**
  * Corpus services the knowledge base covers, with the entry that covers each: the dense model's
- * majority and lexical BM25's majority name the same entry. One vote alone is not enough on a
- * small knowledge base — with nine entries, any service's phrasings pile onto one of them — and
- * a service wrongly taken as covered is lost twice: as an out-of-scope example while
- * calibrating, and from the background of known other services while answering.
+ * majority and lexical BM25's majority name the same entry; only those are asked as that entry's
+ * positives (one vote alone is not enough — with nine entries, any service's phrasings pile onto
+ * one of them). A service only one majority points at is `related`: it may well be answered by
+ * the knowledge base (its phrasings split between neighbouring entries, a lost ID card beside
+ * getting one), so it is neither a positive nor an out-of-scope example — on the demo, counting
+ * such services as out of scope pushed the answer threshold to 0.9.
  */
-export function coveringEntries(queries: readonly CalibrationQuery[], denseTop: readonly (string | null)[], lexicalTop: readonly (string | null)[]): Map<string, string> {
+export function coveringEntries(
+  queries: readonly CalibrationQuery[],
+  denseTop: readonly (string | null)[],
+  lexicalTop: readonly (string | null)[],
+): { covering: Map<string, string>; related: Set<string> } {
   const dense = majorityEntries(queries, denseTop);
   const lexical = majorityEntries(queries, lexicalTop);
-  const out = new Map<string, string>();
-  for (const [service, entry] of dense) if (lexical.get(service) === entry) out.set(service, entry);
-  return out;
+  const covering = new Map<string, string>();
+  const related = new Set<string>();
+  for (const [service, entry] of dense) {
+    if (lexical.get(service) === entry) covering.set(service, entry);
+    else related.add(service);
+  }
+  for (const service of lexical.keys()) if (!covering.has(service)) related.add(service);
+  return { covering, related };
 }
 
 /**

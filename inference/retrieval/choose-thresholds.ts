@@ -82,7 +82,9 @@ export function chooseThresholds(
   budget: Required<Omit<SweepOptions, 'marginStep'>> = ERROR_BUDGET,
 ): ChosenThresholds {
   const outOfFold = outOfFoldCandidates(featureNames, queries, scored, seed);
-  const cases: SweepCase[] = queries.map((q, i) => ({ faqId: q.faqId, candidates: outOfFold[i]! }));
+  // A corpus service maps to one entry, but its phrasings may belong to the entry's neighbours (a
+  // lost ID card beside getting one): they count for right answers, never as wrong ones.
+  const cases: SweepCase[] = queries.map((q, i) => ({ faqId: q.faqId, candidates: outOfFold[i]!, judgesWrong: q.kind !== 'corpus' }));
   const rng = createRng(deriveSeed(seed, 'threshold-resamples'));
   const chosen: Thresholds[] = [];
   const samples = [cases, ...Array.from({ length: THRESHOLD_RESAMPLES }, () => cases.map(() => cases[rng.int(cases.length)]!))];

@@ -114,8 +114,9 @@ export async function calibrateHybrid(
     denseTops.push((await dense.search(v.vector, v.lang, 1))[0]?.faqId ?? null);
     lexicalTops.push(lexicalIndex.search(corpusEntryTexts[i]!.text, 'trigrams', 1, v.lang)[0]?.faqId ?? null);
   }
-  const covering = coveringEntries(corpusVectors.map((v) => ({ text: '', lang: v.lang, faqId: null, source: `corpus:${v.faqId}` })), denseTops, lexicalTops);
-  const covered = new Set(covering.keys());
+  const { covering, related } = coveringEntries(corpusVectors.map((v) => ({ text: '', lang: v.lang, faqId: null, source: `corpus:${v.faqId}` })), denseTops, lexicalTops);
+  // Neither out of scope nor the background of other services.
+  const covered = new Set([...covering.keys(), ...related]);
   const heldOut = new Set(split.heldOutServices);
   const background = await createDenseIndex(corpusVectors.filter((v) => !covered.has(v.faqId) && !heldOut.has(v.faqId)), embedder.dim);
   const scorer = createHybridScorer({

@@ -38,7 +38,9 @@ test('a corpus service is covered only when the dense and the lexical majorities
   const queries = [q('s1'), q('s1'), q('s1'), q('s2'), q('s2'), q('s2')];
   const dense = ['a', 'a', 'b', 'c', 'c', 'c'];
   const lexical = ['a', 'a', 'a', 'd', 'd', 'c'];
-  assert.deepEqual([...coveringEntries(queries, dense, lexical)], [['s1', 'a']]);
+  const { covering, related } = coveringEntries(queries, dense, lexical);
+  assert.deepEqual([...covering], [['s1', 'a']]);
+  assert.deepEqual([...related], ['s2'], 'one majority alone: neither a positive nor out of scope');
 });
 
 test('thresholds chosen on resamples hold the error budget on the calibration questions', () => {
