@@ -47,7 +47,7 @@ const DIALOGUES: Dialogue[] = [
   },
   {
     lang: 'kk',
-    first: { text: 'ЭЦҚ қалай алуға болады', faqId: 'eds-digital-signature' },
+    first: { text: 'ЭЦҚ кілтін қалай аламын', faqId: 'eds-digital-signature' },
     follow: { text: 'ал қанша тұрады?', facet: /тегін/i },
     switch: { text: 'жеке куәлікті қалай ауыстырамын', faqId: 'id-card-get' },
   },
