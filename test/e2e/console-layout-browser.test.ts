@@ -23,22 +23,26 @@ const VIEWPORTS = [
 
 /** Asserts that `control` is fully on screen and that the point at its centre is the control itself. */
 async function uncovered(page: Page, control: Locator, what: string): Promise<void> {
-  const box = await control.boundingBox();
-  assert.ok(box, `${what} is rendered`);
+  // The view re-renders after a claim and on live events (a control is replaced for a moment) and
+  // a toast may still be arriving on a loaded machine: what matters is that the control ends up on
+  // screen and uncovered while the toast is there, so look again for a few seconds before failing.
   const viewport = page.viewportSize()!;
-  assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5, `${what} on screen: ${JSON.stringify(box)}`);
-  // The page may still be laying out (a view mounting, a toast arriving) on a loaded machine:
-  // what matters is that the control ends up uncovered while the toast is there, so look again
-  // for a few seconds before failing.
+  let box: Awaited<ReturnType<Locator['boundingBox']>> = null;
   let hit = false;
   for (let attempt = 0; attempt < 20 && !hit; attempt++) {
     if (attempt > 0) await page.waitForTimeout(250);
-    hit = await control.evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      return top === el || el.contains(top);
-    });
+    box = await control.boundingBox().catch(() => null);
+    if (!box) continue;
+    hit = await control
+      .evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return top === el || el.contains(top);
+      })
+      .catch(() => false);
   }
+  assert.ok(box, `${what} is rendered`);
+  assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5, `${what} on screen: ${JSON.stringify(box)}`);
   assert.ok(hit, `${what} is not covered`);
 }
 
