@@ -48,7 +48,13 @@ async function uncovered(page: Page, control: Locator, what: string): Promise<vo
 
 /** Asserts that no toast's box overlaps `control`'s. */
 async function toastsClear(page: Page, control: Locator, what: string): Promise<void> {
-  const box = (await control.boundingBox())!;
+  // Looked up again while a re-render replaces the control (see uncovered).
+  let box = await control.boundingBox().catch(() => null);
+  for (let attempt = 0; attempt < 20 && !box; attempt++) {
+    await page.waitForTimeout(250);
+    box = await control.boundingBox().catch(() => null);
+  }
+  assert.ok(box, `${what} is rendered`);
   for (const t of await page.locator('.toast').all()) {
     const b = await t.boundingBox();
     if (!b) continue;
