@@ -126,10 +126,14 @@ export async function calibrateHybrid(
     background,
   });
   // Held-out services are the honest out-of-scope questions; when the knowledge base covers all
-  // of them (a small corpus), trained services it does not cover stand in rather than calibrate
-  // on one class.
+  // of them (a small corpus), trained services it does not cover stand in, and failing those the
+  // services only one majority points at, rather than calibrate on one class.
   const heldOutOos = outOfScopeQueries(corpus, split.heldOutServices, covered);
-  const oos = heldOutOos.length > 0 ? heldOutOos : outOfScopeQueries(corpus, corpus.map((c) => c.service), covered);
+  const everyService = corpus.map((c) => c.service);
+  const oos =
+    heldOutOos.length > 0
+      ? heldOutOos
+      : [outOfScopeQueries(corpus, everyService, covered), outOfScopeQueries(corpus, everyService, new Set(covering.keys()))].find((q) => q.length > 0) ?? [];
   const queries = [...split.positives, ...coveredServiceQueries(corpus, split.heldOutServices, covering), ...oos];
   assertCalibratable(queries, split.trainEntries);
   const scored = await scoreQueries(scorer, queries);
