@@ -19,7 +19,7 @@ import { createRng, deriveSeed } from '../encoder/prng.ts';
 import type { CorpusLike } from '../encoder/training-data.ts';
 
 /** How a positive calibration question was made. */
-export type PositiveKind = 'alt' | 'question' | 'answer' | 'variant' | 'corpus';
+export type PositiveKind = 'alt' | 'question' | 'variant' | 'corpus';
 
 export interface CalibrationQuery {
   text: string;
@@ -50,35 +50,11 @@ export interface SplitOptions {
   noisyCopies: number;
   /** Share of rows without alternative phrasings whose question is held out. */
   questionHoldout?: number;
-  /** Sentences of each answer (after the first, which is indexed) asked as questions. */
-  answerSentences?: number;
   /** Citizen-style variants of each question that stays in training (typos, Latin script, dropped words). */
   questionVariants?: number;
 }
 
-export const DEFAULT_SPLIT: SplitOptions = { seed: 42, heldOutServiceShare: 0.25, noisyCopies: 1, questionHoldout: 0.5, answerSentences: 0, questionVariants: 1 };
-
-/** Words a sentence needs to say what it is about ("Услуга бесплатна." names no service). */
-const MIN_SENTENCE_WORDS = 6;
-/** Words kept of a long sentence: a question is short, an answer's sentence often is not. */
-const MAX_SENTENCE_WORDS = 14;
-
-/**
- * Sentences of an answer after the first, as a citizen might put the matter: neither trained on
- * nor indexed (kb-texts.ts indexes the first sentence only), so honest held-out questions that
- * every entry has, and holding them out takes nothing from the entry.
- */
-export function answerQuestions(answer: string, n: number): string[] {
-  const sentences = answer.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/).slice(1);
-  const out: string[] = [];
-  for (const sentence of sentences) {
-    if (out.length >= n) break;
-    const words = sentence.split(' ').filter((w) => /[\p{L}\p{N}]/u.test(w));
-    if (words.length < MIN_SENTENCE_WORDS) continue;
-    out.push(words.slice(0, MAX_SENTENCE_WORDS).join(' ').replace(/[.!?:;,]+$/, ''));
-  }
-  return out;
-}
+export const DEFAULT_SPLIT: SplitOptions = { seed: 42, heldOutServiceShare: 0.25, noisyCopies: 1, questionHoldout: 0.5, questionVariants: 1 };
 
 export function makeCalibrationSplit(entries: readonly KbEntry[], corpus: readonly CorpusLike[], opts: SplitOptions = DEFAULT_SPLIT): CalibrationSplit {
   const rng = createRng(deriveSeed(opts.seed, 'calibration-split'));
@@ -100,7 +76,6 @@ export function makeCalibrationSplit(entries: readonly KbEntry[], corpus: readon
   };
   const trainEntries = entries.map((e) => {
     if (!e.enabled) return e;
-    answerQuestions(e.answer, opts.answerSentences ?? 0).forEach((text, i) => hold(e, text, 'answer', `${e.id}/${e.lang}/s${i + 1}`));
     if (e.altQuestions.length >= 1) {
       const k = rng.int(e.altQuestions.length);
       hold(e, e.altQuestions[k]!, 'alt', `${e.id}/${e.lang}/a${k}`);
