@@ -6,7 +6,6 @@ import { PretrainedModelError } from './errors.ts';
 import type { ModelFolder } from './model-folder.ts';
 import { modelNames } from './model-folder.ts';
 import type { Pooling } from './pooling.ts';
-import type { Tokenizer } from './tokenizer.ts';
 
 export interface Prefixes {
   query: string;
@@ -105,9 +104,9 @@ export const DEFAULT_MAX_LENGTH = 512;
  * tokenizer.json's truncation and tokenizer_config.json's `model_max_length`, else 512; never
  * beyond what the position table allows (a longer input would fail inside the model).
  */
-export function resolveMaxLength(folder: ModelFolder, tokenizer: Tokenizer, requested?: number): number {
+export function resolveMaxLength(folder: ModelFolder, tokenizerMaxLength: number | undefined, requested?: number): number {
   const limit = positionLimit(folder);
-  const declared = [tokenizer.maxLength, configuredMaxLength(folder)].filter((v): v is number => v !== undefined);
+  const declared = [tokenizerMaxLength, configuredMaxLength(folder)].filter((v): v is number => v !== undefined);
   let length = requested ?? (declared.length > 0 ? Math.min(...declared) : DEFAULT_MAX_LENGTH);
   if (limit !== undefined) length = Math.min(length, limit);
   return Math.max(2, Math.floor(length));

@@ -11,7 +11,7 @@ import { openModelFolder } from './model-folder.ts';
 import { resolveMaxLength, resolvePooling, resolvePrefixes, type Prefixes } from './model-settings.ts';
 import { buildFeeds, planInputs, planOutput, type InputPlan, type OutputPlan } from './onnx-io.ts';
 import { l2Normalize, pool, rows, type Pooling } from './pooling.ts';
-import { loadTokenizer, type Encoding, type Tokenizer } from './tokenizer.ts';
+import { createTokenizer, openTokenizerFile, type Encoding, type Tokenizer } from './tokenizer.ts';
 
 export interface PretrainedEncoderOptions {
   /** Threads for one run (onnxruntime's intra-op pool); its default uses every core. */
@@ -101,7 +101,6 @@ interface Runner {
   inputs: InputPlan[];
   output: OutputPlan;
   pooling: Pooling;
-  maxLength: number;
   maxBatch: number;
   modelPath: string;
 }
@@ -109,7 +108,7 @@ interface Runner {
 /** Tokenizes, runs the graph chunk by chunk, pools and normalises: one vector per text. */
 function textRunner(r: Runner): (texts: string[]) => Promise<Float32Array[]> {
   return async function runTexts(texts) {
-    const encodings = texts.map((t) => r.tokenizer.encode(t, { maxLength: r.maxLength }));
+    const encodings = await r.tokenizer.encodeBatch(texts);
     const out = new Array<Float32Array>(texts.length);
     for (const chunk of chunkByLength(encodings, r.maxBatch)) {
       const batch = r.tokenizer.pad(chunk.map((i) => encodings[i]!));
@@ -146,8 +145,9 @@ async function openSession(modelPath: string, intraOpNumThreads: number | undefi
  */
 export async function createPretrainedEncoder(dir: string, opts: PretrainedEncoderOptions = {}): Promise<PretrainedEncoder> {
   const folder = await openModelFolder(dir);
-  const tokenizer = await loadTokenizer(folder.tokenizerPath);
-  const maxLength = resolveMaxLength(folder, tokenizer, opts.maxLength);
+  const tokenizerFile = await openTokenizerFile(folder.tokenizerPath);
+  const maxLength = resolveMaxLength(folder, tokenizerFile.declaredMaxLength, opts.maxLength);
+  const tokenizer = await createTokenizer(tokenizerFile, maxLength);
   const prefixes = resolvePrefixes(folder, opts);
   const pooling = resolvePooling(folder, opts.pooling);
   const maxBatch = Math.max(1, opts.maxBatchSize ?? 32);
@@ -160,7 +160,7 @@ export async function createPretrainedEncoder(dir: string, opts: PretrainedEncod
   try {
     inputs = planInputs(session, folder.modelPath);
     output = planOutput(session);
-    runTexts = textRunner({ session, tokenizer, inputs, output, pooling, maxLength, maxBatch, modelPath: folder.modelPath });
+    runTexts = textRunner({ session, tokenizer, inputs, output, pooling, maxBatch, modelPath: folder.modelPath });
     // The graph may leave the hidden size symbolic; one tiny run tells it for certain.
     dim = output.declaredDim ?? (await runTexts(['dim']))[0]!.length;
   } catch (err) {

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PretrainedModelError } from '../../inference/pretrained/errors.ts';
 import { createPretrainedEncoder, type PretrainedEncoder } from '../../inference/pretrained/pretrained-encoder.ts';
-import { tinyEncoderOnnx, unigramTokenizerJson, wordPieceTokenizerJson, writeModelFolder, type TinyModelOptions } from './pretrained-fixtures.ts';
+import {
+  REAL_TOKENIZERS,
+  realTokenizerPath,
+  referenceIds,
+  tinyEncoderOnnx,
+  unigramTokenizerJson,
+  wordPieceTokenizerJson,
+  writeModelFolder,
+  type TinyModelOptions,
+} from './pretrained-fixtures.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'hello', 'world', 'query', ':', 'passage', 'a', 'b', 'c'];
 /** Row i = [i, 1, i mod 3]: pooled vectors are easy to work out by hand. */
@@ -117,6 +126,27 @@ describe('createPretrainedEncoder', () => {
     const [a, b] = await enc.encode(['hello', 'hello world'], 'query');
     assertClose(a, unit([2 / 3, 4 / 3])); // <s> ▁hello </s>
     assertClose(b, unit([6 / 4, 8 / 4])); // <s> ▁hello ▁world </s>
+  });
+
+  it('feeds the reference ids of real tokenizer.json files to the graph', async () => {
+    const reference = await referenceIds();
+    for (const name of REAL_TOKENIZERS) {
+      const cases = reference.fixtures[name];
+      // One row per id of the whole vocabulary; distinct enough that other ids give another mean.
+      const rowCount = Math.max(...cases.flatMap((c) => c.ids)) + 1;
+      const row = (id: number) => [1, (id % 97) / 97, (id % 89) / 89, id / rowCount];
+      const dir = await writeModelFolder(join(root, `${name}-${n++}`), {
+        onnx: tinyEncoderOnnx({ embeddings: Array.from({ length: rowCount }, (_, id) => row(id)) }),
+        tokenizer: JSON.parse(await readFile(realTokenizerPath(name), 'utf8')),
+      });
+      const enc = await open(dir, { maxLength: 1000 });
+      const vectors = await enc.encode(cases.map((c) => c.text), 'passage');
+      cases.forEach((c, i) => {
+        const sum = [0, 0, 0, 0];
+        for (const id of c.ids) row(id).forEach((x, h) => (sum[h]! += x));
+        assertClose(vectors[i], unit(sum.map((x) => x / c.ids.length)), `${name} ${JSON.stringify(c.text)}`);
+      });
+    }
   });
 
   it('adds e5 prefixes when the folder is an e5 model, and not otherwise', async () => {
@@ -250,7 +280,7 @@ describe('createPretrainedEncoder', () => {
     it('an unsupported tokenizer model type', async () => {
       const json = wordPieceTokenizerJson(VOCAB);
       json.model = { type: 'Mystery', vocab: {} };
-      await rejectsWith(await folder({ tokenizer: json }), 'unsupported', /tokenizer\.json: model: tokenizer model type "Mystery" is not supported/);
+      await rejectsWith(await folder({ tokenizer: json }), 'unsupported', /tokenizer\.json: its model \(type "Mystery"\) is not supported by the tokenizers library/);
     });
 
     it('a model.onnx that is not an ONNX graph', async () => {

@@ -1,11 +1,41 @@
 /**
- * Fixtures for the pretrained-encoder tests, generated on the fly: tiny ONNX graphs written
- * with onnx-proto, tokenizer.json files, and SentencePiece charsmaps. Nothing binary is kept in
- * the repository.
+ * Fixtures for the pretrained-encoder tests: tiny ONNX graphs written with onnx-proto and small
+ * tokenizer.json files generated on the fly, and the real tokenizer.json files of
+ * test/fixtures/tokenizers with the library's reference ids for them.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
+
+const TOKENIZER_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'tokenizers');
+
+/** The real tokenizer.json files (see test/fixtures/tokenizers/README.md). */
+export const REAL_TOKENIZERS = ['bert-wordpiece', 't5-unigram', 'whisper-bpe', 'xlmr-unigram'] as const;
+export type RealTokenizer = (typeof REAL_TOKENIZERS)[number];
+
+export function realTokenizerPath(name: RealTokenizer): string {
+  return join(TOKENIZER_FIXTURES, name, 'tokenizer.json');
+}
+
+/** What HuggingFace's tokenizers library gave for one sentence (build.mjs). */
+export interface ReferenceEncoding {
+  text: string;
+  ids: number[];
+  tokens: string[];
+  typeIds: number[];
+  /** The ids truncated to `truncateAt` tokens, special tokens included. */
+  truncatedIds: number[];
+}
+
+export interface ReferenceIds {
+  truncateAt: number;
+  fixtures: Record<RealTokenizer, ReferenceEncoding[]>;
+}
+
+export async function referenceIds(): Promise<ReferenceIds> {
+  return JSON.parse(await readFile(join(TOKENIZER_FIXTURES, 'expected.json'), 'utf8')) as ReferenceIds;
+}
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -97,7 +127,7 @@ export function tinyEncoderOnnx(opts: TinyModelOptions): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-export const SPECIAL = (id: number, content: string) => ({
+const SPECIAL = (id: number, content: string) => ({
   id,
   content,
   single_word: false,
@@ -161,65 +191,6 @@ export function unigramTokenizerJson(vocab: Array<[string, number]>, extra: Reco
     model: { type: 'Unigram', unk_id: id('<unk>'), vocab, byte_fallback: false },
     ...extra,
   };
-}
-
-/**
- * Builds a SentencePiece `precompiled_charsmap` (Darts double-array trie + replacement pool)
- * for the given rules, in the layout the `tokenizers` library reads.
- */
-export function buildCharsmap(rules: Record<string, string>): Uint8Array {
-  const utf8 = new TextEncoder();
-  interface Node {
-    children: Map<number, Node>;
-    value?: number;
-  }
-  const root: Node = { children: new Map() };
-  const pool: number[] = [];
-  for (const [from, to] of Object.entries(rules)) {
-    let node = root;
-    for (const b of utf8.encode(from)) {
-      let next = node.children.get(b);
-      if (!next) node.children.set(b, (next = { children: new Map() }));
-      node = next;
-    }
-    node.value = pool.length;
-    pool.push(...utf8.encode(to), 0);
-  }
-  const units: number[] = [];
-  const used = new Set<number>();
-  // Each parent gets its own block base: two parents sharing one could reach each other's
-  // children, since a lookup only checks the label of the unit it lands on.
-  const bases = new Set<number>();
-  const setUnit = (pos: number, unit: number) => {
-    while (units.length <= pos) units.push(0);
-    units[pos] = unit >>> 0;
-    used.add(pos);
-  };
-  // Place a node's children: find a block base q where q ^ label is free for every label (and
-  // q ^ 0 for the leaf holding the value), then write each child and recurse.
-  const place = (pos: number, node: Node, label: number) => {
-    const labels = [...node.children.keys()];
-    const needsLeaf = node.value !== undefined;
-    let q = 1;
-    while (bases.has(q) || labels.some((c) => used.has(q ^ c)) || (needsLeaf && used.has(q))) q++;
-    bases.add(q);
-    const offset = pos ^ q;
-    if (offset >= 1 << 21) throw new Error('charsmap too large for this builder');
-    setUnit(pos, (offset << 10) | (needsLeaf ? 1 << 8 : 0) | label);
-    if (needsLeaf) setUnit(q, (0x80000000 | node.value!) >>> 0);
-    for (const c of labels) used.add(q ^ c);
-    for (const c of labels) place(q ^ c, node.children.get(c)!, c);
-  };
-  used.add(0);
-  place(0, root, 0);
-  const trie = new Uint8Array(units.length * 4);
-  const view = new DataView(trie.buffer);
-  units.forEach((u, i) => view.setUint32(i * 4, u, true));
-  const out = new Uint8Array(4 + trie.length + pool.length);
-  new DataView(out.buffer).setUint32(0, trie.length, true);
-  out.set(trie, 4);
-  out.set(pool, 4 + trie.length);
-  return out;
 }
 
 /** Writes a model folder: model.onnx plus whatever JSON files are given. */
