@@ -2,6 +2,8 @@
  * A Russian stemmer after the Snowball algorithm (Porter's Russian stemmer): removes
  * inflectional endings inside the region after the first vowel, so "справки", "справку",
  * "справкой" all give "справк". Expects lowercase text with ё already folded to е.
+ * It gives Snowball's stems except that a stem never gets shorter than three letters (see
+ * `stemRussian`); test/unit/text-stem.test.ts holds it to Snowball's reference output.
  */
 
 const VOWELS = 'аеиоуыэюя';
