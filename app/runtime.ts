@@ -144,7 +144,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
   if (opts.role !== 'worker') {
     // The backlog is what waits in both queues: replies pile up too when a platform is slow.
     const backpressure = createBackpressure({ queues: [queues.inbound, queues.outbound], highWater: config.queueHighWater, logger });
-    hub = queues.redis ? await createRedisWebHub({ connection: queues.redis, prefix: config.queuePrefix, logger }) : createMemoryHub();
+    hub = queues.redis ? await createRedisWebHub({ connection: queues.redis, prefix: config.queuePrefix, logger, local: createMemoryHub() }) : createMemoryHub();
     const web = createWebAdapter({ hub, logger, maxMessageChars: config.maxMessageChars });
     adapters.push(web);
     const telegram = config.telegram
