@@ -30,7 +30,7 @@ import { createBullmqQueue } from '../queue/bullmq-queue.ts';
 import { observeQueueDepth } from '../queue/depth-metric.ts';
 import { createInboundHandler } from '../queue/inbound-handler.ts';
 import { chatKey, inboundJobId } from '../queue/job-ids.ts';
-import { createMemoryQueue } from '../queue/memory-queue.ts';
+import { createMemoryQueue } from '../memory/queue.ts';
 import { createOutboundHandler } from '../queue/outbound-handler.ts';
 import { reportRedisErrors } from '../queue/redis-errors.ts';
 import { createRedisWebHub } from '../queue/redis-web-hub.ts';

@@ -1,6 +1,6 @@
 /** The queue contract on the in-process queue of the embedded default. */
 import { describe } from 'node:test';
-import { createMemoryQueue } from '../../queue/memory-queue.ts';
+import { createMemoryQueue } from '../../memory/queue.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { queueContract, type Job } from '../integration/queue-contract.ts';
 

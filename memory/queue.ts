@@ -5,9 +5,9 @@
  * graceful shutdown drains every job it holds.
  */
 import type { FailedJob, JobInfo, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
-import { QueueFullError } from './backpressure.ts';
-import { describeError as describe, jobLogFields } from './job-log.ts';
-import { DEFAULT_RETRY_POLICY, RetryAborted, runWithRetry, type RetryPolicy } from './retry-policy.ts';
+import { QueueFullError } from '../queue/backpressure.ts';
+import { describeError as describe, jobLogFields } from '../queue/job-log.ts';
+import { DEFAULT_RETRY_POLICY, RetryAborted, runWithRetry, type RetryPolicy } from '../queue/retry-policy.ts';
 
 export interface MemoryQueueOptions {
   name: string;
