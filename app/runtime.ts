@@ -20,18 +20,17 @@ import { MODEL_KIND } from '../inference/index.ts';
 import { startLocalAdmin, type LocalAdmin } from './local-admin.ts';
 import { createPostgresAuthState } from '../db/whatsapp-auth-store.ts';
 import type { CommandContext } from './command.ts';
-import type { ChannelAdapter } from '../bots/channel.ts';
 import { createTelegramAdapter, type TelegramAdapterOptions } from '../bots/telegram/adapter.ts';
 import { createWebAdapter } from '../bots/web/adapter.ts';
 import { createMemoryHub, type WebHub } from '../bots/web/hub.ts';
 import type { Channel, InboundMessage, OutboundMessage } from '../core/envelopes.ts';
-import type { InboundSink, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
+import type { ChannelAdapter, InboundSink, Logger, MessageQueue, QueueConsumer } from '../core/ports.ts';
 import { createBackpressure, QueueFullError, type Backpressure } from '../queue/backpressure.ts';
 import { createBullmqQueue } from '../queue/bullmq-queue.ts';
 import { observeQueueDepth } from '../queue/depth-metric.ts';
 import { createInboundHandler } from '../queue/inbound-handler.ts';
 import { chatKey, inboundJobId } from '../queue/job-ids.ts';
-import { createMemoryQueue } from '../queue/memory-queue.ts';
+import { createMemoryQueue } from '../memory/queue.ts';
 import { createOutboundHandler } from '../queue/outbound-handler.ts';
 import { reportRedisErrors } from '../queue/redis-errors.ts';
 import { createRedisWebHub } from '../queue/redis-web-hub.ts';
@@ -145,7 +144,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
   if (opts.role !== 'worker') {
     // The backlog is what waits in both queues: replies pile up too when a platform is slow.
     const backpressure = createBackpressure({ queues: [queues.inbound, queues.outbound], highWater: config.queueHighWater, logger });
-    hub = queues.redis ? await createRedisWebHub({ connection: queues.redis, prefix: config.queuePrefix, logger }) : createMemoryHub();
+    hub = queues.redis ? await createRedisWebHub({ connection: queues.redis, prefix: config.queuePrefix, logger, local: createMemoryHub() }) : createMemoryHub();
     const web = createWebAdapter({ hub, logger, maxMessageChars: config.maxMessageChars });
     adapters.push(web);
     const telegram = config.telegram

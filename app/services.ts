@@ -22,7 +22,7 @@ import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Redis } from 'ioredis';
-import { createMemoryRateLimiter } from '../core/memory-rate-limiter.ts';
+import { createMemoryRateLimiter } from '../memory/rate-limiter.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
 import { reportRedisErrors } from '../queue/redis-errors.ts';
 

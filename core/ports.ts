@@ -158,6 +158,26 @@ export interface InboundSink {
   push(message: InboundMessage): Promise<void>;
 }
 
+/**
+ * What every channel adapter (Telegram, WhatsApp, web chat) provides. Declared here rather than
+ * in `bots/` because the queue's outbound job hands replies to adapters: the composition root
+ * wires the adapters in, and neither core nor the queue imports a channel. Adapters translate:
+ * a platform event becomes an {@link InboundMessage} pushed into the inbound sink, an
+ * {@link OutboundMessage} becomes a platform call. They never decide what to answer.
+ */
+export interface ChannelAdapter {
+  readonly channel: Channel;
+  /** Starts receiving platform events and pushing them into `sink`. */
+  start(sink: InboundSink): Promise<void>;
+  /**
+   * Delivers one reply. Throws core's TransientError (network, 5xx, 429 with retryAfterMs) to be
+   * retried, or PermanentError (chat gone, bot blocked, bad request) to be dropped and logged.
+   */
+  deliver(message: OutboundMessage): Promise<void>;
+  /** Stops intake; in-flight deliveries finish. Idempotent. */
+  stop(): Promise<void>;
+}
+
 /** Notified of conversation events (escalations, citizen messages to operators). */
 export interface ConversationEvents {
   emit(event: ConversationEvent): void;

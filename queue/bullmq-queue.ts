@@ -6,11 +6,13 @@
  * processes all consume all partitions; a worker that dies loses its lock and the job returns to
  * the head of its partition for another worker (BullMQ's stalled-job check).
  *
- * Retries happen inside the job (see retry-policy.ts) so that a backing-off message is not
- * overtaken by the next one of its chat. Jobs that exhaust their tries are kept as failed
- * (never auto-removed) for `komek jobs failed` / `komek jobs retry`.
+ * A job that fails transiently does not wait in its partition's one slot: it holds its chat and
+ * goes to BullMQ's delayed set for its backoff, and the chat's later jobs are parked behind it
+ * (chat-holds.ts), so a chat that backs off (a 429 storm, a dead socket) delays only itself, in
+ * order, while the partition goes on with its other chats. Jobs that exhaust their tries are
+ * kept as failed (never auto-removed) for `komek jobs failed` / `komek jobs retry`.
  */
-import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import { PermanentError } from '../core/errors.ts';
@@ -18,7 +20,8 @@ import type { FailedJob, JobInfo, Logger, MessageQueue, QueueConsumer } from '..
 import { describeError as describe, jobLogFields } from './job-log.ts';
 import { partitionOf } from './partition.ts';
 import { reportRedisErrors } from './redis-errors.ts';
-import { DEFAULT_RETRY_POLICY, RetryAborted, runWithRetry, type RetryPolicy } from './retry-policy.ts';
+import { createChatHolds, type ChatHold, type ChatHolds } from './chat-holds.ts';
+import { decideRetry, DEFAULT_RETRY_POLICY, isFinalAttempt, type RetryPolicy } from './retry-policy.ts';
 
 export interface BullmqQueueOptions {
   /** Shared connection for adding and reading; workers duplicate it for their blocking reads. */
@@ -37,7 +40,20 @@ export interface BullmqQueueOptions {
   stalledIntervalMs?: number;
   /** Completed job ids kept (for dedupe by id) for this long. */
   keepCompletedSeconds?: number;
+  /**
+   * How often a job parked behind its chat's backing-off head wakes to check that the head still
+   * exists. Normally the head puts the next job back in line itself; this only bounds how long a
+   * chat stays held after a crash lost that hand-over.
+   */
+  holdRecheckMs?: number;
 }
+
+/**
+ * Jobs added by releases before chat holds were named 'message' and carry no chat key; they are
+ * held per partition, as all their chats were then.
+ */
+const LEGACY_NAME = 'message';
+const LEGACY_KEY = '~partition';
 
 /** Creates a partitioned, BullMQ-backed {@link MessageQueue}. */
 export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> {
@@ -66,7 +82,8 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
     name: opts.name,
     async add(data, { id, key }) {
       // A duplicate id is ignored by BullMQ while the job (waiting, active, kept) exists.
-      await queueFor(key).add('message', data, {
+      // The job's name is its chat key: the worker needs it to hold the chat (chat-holds.ts).
+      await queueFor(key).add(key, data, {
         jobId: id,
         attempts: 1,
         removeOnComplete: { age: opts.keepCompletedSeconds ?? 24 * 3600, count: 50_000 },
@@ -126,14 +143,15 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
   };
 
   function startWorkers(handler: (data: T, info: JobInfo) => Promise<void>, concurrency: number): QueueConsumer {
-    const abort = new AbortController();
     // At most `concurrency` of the process's partition workers run a handler at once.
     const limiter = pLimit(Math.max(1, concurrency));
     const log = opts.logger.child({ queue: opts.name });
+    const recheckMs = opts.holdRecheckMs ?? 30_000;
+    const holds = names.map((name) => createChatHolds({ connection: opts.connection, prefix: opts.prefix, queue: name }));
     const connections = names.map(() => opts.connection.duplicate());
     const workers = names.map(
       (name, i) =>
-        new Worker(name, (job, token) => limiter(() => processJob(job as Job<T>, token)), {
+        new Worker(name, (job, token) => limiter(() => processJob(job as Job<T>, token, i)), {
           connection: connections[i]!,
           prefix: opts.prefix,
           concurrency: 1,
@@ -149,26 +167,74 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
     const ready = (concurrencySet ?? Promise.resolve()).then(() => workers.forEach((w) => void w.run()));
     ready.catch((err) => log.error({ err: (err as Error).message }, 'could not start queue workers'));
 
-    async function processJob(job: Job<T>, token: string | undefined): Promise<void> {
+    /**
+     * One turn of a job. A job whose chat is held by another job is parked and set aside; the
+     * head of a held chat, or a job of a chat nobody holds, runs the handler. A transient failure
+     * holds the chat and sets the job aside for its backoff; success or a final failure hands
+     * the chat to the next parked job. Errors of this bookkeeping (Redis) fail the job like a
+     * handler error: kept as failed, retryable, and the delivery marks stop a second send.
+     */
+    async function processJob(job: Job<T>, token: string | undefined, partition: number): Promise<void> {
       const id = job.id ?? '?';
-      // attemptsStarted > 1 means a previous worker took this job and did not finish it.
-      const redelivered = job.attemptsStarted > 1 || job.stalledCounter > 0;
+      const key = job.name === LEGACY_NAME ? LEGACY_KEY : job.name;
+      const chat = holds[partition]!;
+      const hold = await currentHold(queues[partition]!, chat, key, id);
+      if (hold && hold.head !== id) {
+        await chat.park(key, id);
+        log.debug({ ...jobLogFields(id, job.data), head: hold.head }, 'chat held by a backing-off job; this one waits behind it');
+        await job.moveToDelayed(Date.now() + recheckMs, token);
+        throw new DelayedError();
+      }
+      const attempt = hold ? await chat.beginTry(key) : 1;
+      // Without a hold, a start beyond the first means a previous worker took this job and did
+      // not finish it; with one, the hold counts the runs (parked turns ran no handler).
+      const redelivered = attempt > 1 || job.stalledCounter > 0 || (!hold && job.attemptsStarted > 1);
       try {
-        await runWithRetry((info) => handler(job.data, { id, ...info }), {
-          policy,
-          signal: abort.signal,
-          redelivered,
-          onRetry: ({ attempt, delayMs, err }) => log.warn({ ...jobLogFields(id, job.data), attempt, delayMs, err: describe(err) }, 'job failed, retrying'),
-        });
+        await handler(job.data, { id, attempt, final: isFinalAttempt(attempt, policy), redelivered });
       } catch (err) {
-        if (err instanceof RetryAborted) {
-          // Shutting down mid-backoff: give the job back to the head of its partition.
-          await job.moveToWait(token);
-          throw new WaitingError();
+        const next = decideRetry(attempt, err, policy);
+        if (next.retry) {
+          log.warn({ ...jobLogFields(id, job.data), attempt, delayMs: next.delayMs, err: describe(err) }, 'job failed, retrying');
+          // Held before it is set aside: a crash in between leaves a held chat whose head comes
+          // back from the stalled check, never a later job running ahead of it.
+          if (!hold) await chat.hold(key, id, attempt);
+          await job.moveToDelayed(Date.now() + next.delayMs, token);
+          throw new DelayedError();
         }
-        log.error({ ...jobLogFields(id, job.data), err: describe(err) }, 'job failed');
+        log.error({ ...jobLogFields(id, job.data), attempt, err: describe(err) }, 'job failed');
+        if (hold) await handOver(queues[partition]!, chat, key);
         if (err instanceof PermanentError) throw new UnrecoverableError(describe(err));
         throw err instanceof Error ? err : new Error(String(err));
+      }
+      if (hold) await handOver(queues[partition]!, chat, key);
+    }
+
+    /**
+     * The chat's hold, after ending one whose head no longer exists or has finished (its hand-over
+     * lost to a crash): then the next parked job takes its turn, which may be this one.
+     */
+    async function currentHold(queue: Queue, chat: ChatHolds, key: string, id: string): Promise<ChatHold | undefined> {
+      let hold = await chat.get(key);
+      while (hold && hold.head !== id) {
+        const state = await queue.getJobState(hold.head);
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return hold;
+        log.warn({ jobId: id, head: hold.head, state }, 'a chat hold outlived its head; the next job takes its turn');
+        await handOver(queue, chat, key);
+        hold = await chat.get(key);
+      }
+      return hold;
+    }
+
+    /** The next parked job of the chat becomes its head and goes back in line now. */
+    async function handOver(queue: Queue, chat: ChatHolds, key: string): Promise<void> {
+      for (let next = await chat.release(key); next; next = await chat.release(key)) {
+        const job = await Job.fromId<T>(queue, next);
+        // Removed meanwhile (`komek jobs`, an operator): the one after it takes the turn.
+        if (!job) continue;
+        // Not delayed means it is already waiting or running: it will find itself the head. A
+        // promote lost to an error is caught up by the parked job's own recheck.
+        await job.promote().catch((err) => log.debug({ jobId: next, err: describe(err) }, 'next job of a held chat not promoted'));
+        return;
       }
     }
 
@@ -177,8 +243,7 @@ export function createBullmqQueue<T>(opts: BullmqQueueOptions): MessageQueue<T> 
       close: () =>
         (stopping ??= (async () => {
           await ready.catch(() => {});
-          abort.abort();
-          // close() waits for jobs in flight; a backing-off one is handed back above.
+          // close() waits for the handlers in flight; jobs backing off sit in the delayed set.
           await Promise.all(workers.map((w) => w.close()));
           // Connections handed to BullMQ as instances stay ours to close.
           connections.forEach((c) => c.disconnect());

@@ -10,10 +10,9 @@
  * left is a crash (of this process or of Postgres) between the platform's acceptance and the
  * insert of the mark: then the reply may still be sent twice.
  */
-import type { ChannelAdapter } from '../bots/channel.ts';
 import type { Channel, OutboundMessage } from '../core/envelopes.ts';
 import { PermanentError, TransientError } from '../core/errors.ts';
-import type { DeliveryMarks, JobInfo, Logger } from '../core/ports.ts';
+import type { ChannelAdapter, DeliveryMarks, JobInfo, Logger } from '../core/ports.ts';
 import { describeError } from './job-log.ts';
 import { isRetryable } from './retry-policy.ts';
 

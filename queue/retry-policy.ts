@@ -1,10 +1,10 @@
 /**
- * How a job is retried. Retries run inside the job rather than through the queue's own delayed
- * retries: a job put aside for later would let the next message of the same chat overtake it,
- * and answers must stay in order. So one chat waits while its message backs off; other chats
- * (other keys or partitions) go on.
+ * How a job is retried: which failures are tried again, and how long to wait before each try.
+ * The waiting itself is the queue's: a job that must wait is put aside with its chat held
+ * (see chat-holds.ts), so its chat's later messages wait behind it, in order, while the worker
+ * goes on with other chats. Waiting inside the job, as Kömek once did, kept the worker — and
+ * with BullMQ every chat of the partition — waiting too.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { PermanentError, TransientError } from '../core/errors.ts';
 
 export interface RetryPolicy {
@@ -27,7 +27,8 @@ export interface RetryPolicy {
  * reconnecting, a platform's 5xx. Those last tens of seconds to a couple of minutes, so the
  * default keeps trying for more than two minutes (waits of 0.5, 1, 2, 4, 8, then 15 s each; about
  * 135 s nominal, 130 s at least, see {@link minRetrySpanMs}) before a message is given up and the
- * citizen told. A PermanentError still fails at once. The chat's later messages wait meanwhile.
+ * citizen told. A PermanentError still fails at once. The chat's later messages wait meanwhile;
+ * other chats do not.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 14, baseDelayMs: 500, maxBackoffMs: 15_000, maxDelayMs: 60_000 };
 
@@ -65,46 +66,19 @@ export function minRetrySpanMs(policy: RetryPolicy): number {
   return total;
 }
 
-/** Raised when shutdown interrupts a backoff wait; the queue hands the job back. */
-export class RetryAborted extends Error {
-  override name = 'RetryAborted';
-  constructor(readonly lastError: unknown) {
-    super('retry interrupted by shutdown', { cause: lastError });
-  }
+/** What to do after a failed try: wait `delayMs` and try again, or give up. */
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
+
+/**
+ * After try `attempt` (1 for the first) failed with `err`: a permanent failure or the last try
+ * gives up, anything else waits {@link backoffDelay} and tries again.
+ */
+export function decideRetry(attempt: number, err: unknown, policy: RetryPolicy, random: () => number = Math.random): RetryDecision {
+  if (isFinalAttempt(attempt, policy) || !isRetryable(err)) return { retry: false };
+  return { retry: true, delayMs: backoffDelay(attempt, err, policy, random) };
 }
 
-export interface RunOptions {
-  policy: RetryPolicy;
-  /** Aborted on shutdown: a pending backoff wait ends with {@link RetryAborted}. */
-  signal?: AbortSignal;
-  /** True when an earlier delivery may already have run part of the job. */
-  redelivered?: boolean;
-  onRetry?: (info: { attempt: number; delayMs: number; err: unknown }) => void;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-/** Runs `fn` until it succeeds, fails permanently or runs out of tries; rethrows the last error. */
-export async function runWithRetry(
-  fn: (info: { attempt: number; final: boolean; redelivered: boolean }) => Promise<void>,
-  opts: RunOptions,
-): Promise<void> {
-  const { policy } = opts;
-  // Node's timer promise rejects with an AbortError when `signal` aborts (shutdown mid-backoff).
-  const sleep = opts.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
-  for (let attempt = 1; ; attempt++) {
-    const final = attempt >= policy.attempts;
-    try {
-      await fn({ attempt, final, redelivered: (opts.redelivered ?? false) || attempt > 1 });
-      return;
-    } catch (err) {
-      if (final || !isRetryable(err)) throw err;
-      const delayMs = backoffDelay(attempt, err, policy);
-      opts.onRetry?.({ attempt, delayMs, err });
-      try {
-        await sleep(delayMs, opts.signal);
-      } catch {
-        throw new RetryAborted(err);
-      }
-    }
-  }
+/** True when try `attempt` is the last one the policy allows: a failure now is final. */
+export function isFinalAttempt(attempt: number, policy: RetryPolicy): boolean {
+  return attempt >= policy.attempts;
 }

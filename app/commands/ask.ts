@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import { createPipeline, type PipelineResult } from '../../core/pipeline.ts';
 import { systemClock } from '../../core/ports.ts';
 import type { Command } from '../command.ts';

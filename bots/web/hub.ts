@@ -2,8 +2,8 @@
  * Where web-chat replies meet the browser connections waiting for them. A reply may be delivered
  * by a process other than the one holding the citizen's SSE connection, so delivery goes through
  * a hub: in memory within one process, or relayed over Redis pub/sub between processes
- * (queue/redis-web-hub.ts). Recent events are buffered per session so a reconnecting page (SSE
- * Last-Event-ID) misses nothing.
+ * (queue/redis-web-hub.ts, which the composition root hands this process's memory hub). Recent
+ * events are buffered per session so a reconnecting page (SSE Last-Event-ID) misses nothing.
  */
 import type { Lang } from '../../core/lang.ts';
 

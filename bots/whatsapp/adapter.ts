@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InboundMessage, OutboundMessage } from '../../core/envelopes.ts';
 import { PermanentError, TransientError } from '../../core/errors.ts';
-import { systemClock, type Clock, type InboundSink, type Logger } from '../../core/ports.ts';
-import type { ChannelAdapter } from '../channel.ts';
+import { systemClock, type ChannelAdapter, type Clock, type InboundSink, type Logger } from '../../core/ports.ts';
 import { createConnection, DEFAULT_RECONNECT, type ConnectionStatus, type ReconnectOptions } from './connection.ts';
 import { toDeliveryError } from './errors.ts';
 import { parseInbound } from './inbound.ts';

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { KbEntry, StoredKbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import { createPipeline, type PipelineResult } from '../../core/pipeline.ts';
 import type { KnowledgeBase, LanguageDetector, Logger, Retriever } from '../../core/ports.ts';
 import type { Thresholds } from '../../core/decide.ts';

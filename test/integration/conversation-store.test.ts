@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import type { ConversationStore, IntakeMessage, NewMessage } from '../../core/ports.ts';
 import { createConversationStore } from '../../db/conversation-store.ts';
 import { databaseKinds } from '../helpers/databases.ts';

@@ -1,12 +1,14 @@
 /**
  * The behaviour every MessageQueue must show, run against the in-process queue and BullMQ alike:
  * per-key order, parallel keys, dedupe by id, retries with backoff (honouring retryAfterMs),
- * permanent failures not retried, failed jobs kept and retryable.
+ * a key that backs off delaying only itself, permanent failures not retried, failed jobs kept and
+ * retryable.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { JobInfo, MessageQueue } from '../../core/ports.ts';
+import { partitionOf } from '../../queue/partition.ts';
 import type { RetryPolicy } from '../../queue/retry-policy.ts';
 
 export type QueueFactory = (policy: RetryPolicy) => Promise<{ queue: MessageQueue<Job>; cleanup(): Promise<void> }>;
@@ -35,6 +37,19 @@ async function using(make: QueueFactory, policy: RetryPolicy, fn: (q: MessageQue
     await queue.close();
     await cleanup();
   }
+}
+
+/**
+ * `count` keys that fall into one partition for every partition count dividing 16 (the runtime's
+ * 16, the tests' 8, …): with BullMQ they share one ordered slot, the hardest case for a key that
+ * backs off.
+ */
+export function keysOfOnePartition(count: number, prefix: string): string[] {
+  const candidates = Array.from({ length: 400 }, (_, i) => `${prefix}-${i}`);
+  const target = partitionOf(candidates[0]!, 16);
+  const keys = candidates.filter((k) => partitionOf(k, 16) === target).slice(0, count);
+  if (keys.length < count) throw new Error(`only ${keys.length} keys of one partition among the candidates`);
+  return keys;
 }
 
 /** Registers the contract's tests under the current `describe`. */
@@ -139,6 +154,37 @@ export function queueContract(make: QueueFactory): void {
       const gap2 = tries[2]!.at - tries[1]!.at;
       assert.ok(gap1 >= 15, `first backoff ${gap1}ms`);
       assert.ok(gap2 >= 30, `second backoff ${gap2}ms should be about twice the first`);
+    });
+  });
+
+  test('a key that backs off delays only itself: other keys run meanwhile, its own jobs keep their order', async () => {
+    const WAIT_MS = 1_000;
+    await using(make, FAST, async (q) => {
+      const [slow, ...others] = keysOfOnePartition(4, 'held');
+      const done: { key: string; n: number; at: number }[] = [];
+      // One slot for every key: a wait spent inside that slot would keep all of them waiting.
+      const consumer = q.process(
+        async (job, info) => {
+          if (job.key === slow && job.n === 0 && info.attempt < 3) throw new TransientError('429 too many requests', { retryAfterMs: WAIT_MS });
+          done.push({ key: job.key, n: job.n, at: Date.now() });
+        },
+        { concurrency: 1 },
+      );
+      const began = Date.now();
+      for (let n = 0; n < 3; n++) await q.add({ key: slow!, n }, { id: `held-s-${n}`, key: slow! });
+      for (const [i, key] of others.entries()) {
+        for (let n = 0; n < 2; n++) await q.add({ key, n }, { id: `held-o${i}-${n}`, key });
+      }
+      await until(() => done.length === 3 + others.length * 2, 20_000);
+      await consumer.close();
+      const slowDone = done.filter((d) => d.key === slow);
+      assert.deepEqual(slowDone.map((d) => d.n), [0, 1, 2], 'the held key keeps its order');
+      assert.ok(slowDone[0]!.at - began >= 2 * WAIT_MS - 20, `the held key waited ${slowDone[0]!.at - began} ms for its two retries`);
+      for (const key of others) assert.deepEqual(done.filter((d) => d.key === key).map((d) => d.n), [0, 1], `${key} keeps its order`);
+      const lastOther = Math.max(...done.filter((d) => d.key !== slow).map((d) => d.at));
+      // Waiting in the shared slot would put the other keys after the held one's last try; they
+      // are through before its second wait has even begun.
+      assert.ok(lastOther < slowDone[0]!.at - WAIT_MS, `other keys finished ${lastOther - began} ms in, the held key's first job ${slowDone[0]!.at - began} ms in`);
     });
   });
 

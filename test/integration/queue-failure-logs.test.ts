@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { MessageQueue } from '../../core/ports.ts';
 import { createBullmqQueue } from '../../queue/bullmq-queue.ts';
-import { createMemoryQueue } from '../../queue/memory-queue.ts';
+import { createMemoryQueue } from '../../memory/queue.ts';
 import type { RetryPolicy } from '../../queue/retry-policy.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { dropPrefix, redisAvailable, REDIS_TEST_URL } from './queue-redis.ts';

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { createQueues, type Queues } from '../../app/runtime.ts';
 import type { QueueConsumer } from '../../core/ports.ts';
 import { createRedisWebHub } from '../../queue/redis-web-hub.ts';
-import type { WebHub } from '../../bots/web/hub.ts';
+import { createMemoryHub, type WebHub } from '../../bots/web/hub.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { freePort, hasRedisServer, startRedisServer, stopProcess } from '../helpers/redis-server.ts';
 import { sleep, testConfig, until } from '../e2e/telegram-harness.ts';
@@ -47,7 +47,7 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
     const config = testConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, KOMEK_QUEUE_PREFIX: `komek-err-${randomBytes(3).toString('hex')}` });
     queues = createQueues(config, log, { partitions: 4 });
     consumer = queues.inbound.process(async (m) => void handled.push(m.messageId), { concurrency: 2 });
-    hub = await createRedisWebHub({ connection: queues.redis!, prefix: config.queuePrefix, logger: log });
+    hub = await createRedisWebHub({ connection: queues.redis!, prefix: config.queuePrefix, logger: log, local: createMemoryHub() });
     await queues.inbound.add(message('m1'), { id: 'in-1', key: 'web|c' });
     await until(() => handled.length === 1, 10_000, 'the job to run');
     console.error = (...args: unknown[]) => void printed.push(args.map(String).join(' '));

@@ -12,7 +12,7 @@ import { createWebAdapter } from '../../bots/web/adapter.ts';
 import { createMemoryHub, type WebEvent } from '../../bots/web/hub.ts';
 import { renderOutbound as renderWhatsApp } from '../../bots/whatsapp/render.ts';
 import type { OutboundMessage } from '../../core/envelopes.ts';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import { createPipeline } from '../../core/pipeline.ts';
 import { TEXTS } from '../../core/texts.ts';
 import { createLanguageDetector } from '../../inference/language.ts';

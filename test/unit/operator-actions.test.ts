@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { OutboundMessage } from '../../core/envelopes.ts';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import { createOperatorActions, type OperatorActor } from '../../core/operator-actions.ts';
 import { OperatorActionError } from '../../core/operator-errors.ts';
 import type { AuditEntry, Conversation, OperatorConversations } from '../../core/ports.ts';

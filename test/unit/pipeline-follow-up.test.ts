@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { InboundMessage } from '../../core/envelopes.ts';
 import { TOPIC_TTL_MS } from '../../core/follow-up.ts';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import { createPipeline } from '../../core/pipeline.ts';
 import type { Candidate, Retriever } from '../../core/ports.ts';
 import { t } from '../../core/texts.ts';

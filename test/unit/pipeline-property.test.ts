@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import { LANGS } from '../../core/lang.ts';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import { createPipeline } from '../../core/pipeline.ts';
 import { createLanguageDetector } from '../../inference/language.ts';
 import { entry, fakeKb, fixedClock, recordingLogger, pipelineOptions } from '../helpers/fakes.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { encodeButton, type InboundMessage } from '../../core/envelopes.ts';
-import { createMemoryConversationStore } from '../../core/memory-conversation-store.ts';
+import { createMemoryConversationStore } from '../../memory/conversation-store.ts';
 import { createPipeline } from '../../core/pipeline.ts';
 import type { OperatorPresence } from '../../core/ports.ts';
 import { t, TEXTS } from '../../core/texts.ts';
@@ -283,7 +283,7 @@ describe('pipeline escalation outside office hours', () => {
 
 describe('pipeline rate limit', () => {
   it('tells the citizen once, then stays quiet until the window passes', async () => {
-    const { createMemoryRateLimiter } = await import('../../core/memory-rate-limiter.ts');
+    const { createMemoryRateLimiter } = await import('../../memory/rate-limiter.ts');
     const clock = fixedClock('2026-11-30T06:00:00Z');
     const conversations = createMemoryConversationStore();
     const pipeline = createPipeline({

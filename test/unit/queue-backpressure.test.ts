@@ -8,7 +8,7 @@ import type { Api } from 'grammy';
 import { createPoller } from '../../bots/telegram/poller.ts';
 import { TransientError } from '../../core/errors.ts';
 import { createBackpressure, QueueFullError } from '../../queue/backpressure.ts';
-import { createMemoryQueue } from '../../queue/memory-queue.ts';
+import { createMemoryQueue } from '../../memory/queue.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

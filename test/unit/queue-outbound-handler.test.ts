@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import type { OutboundMessage } from '../../core/envelopes.ts';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import type { DeliveryMarks, JobInfo } from '../../core/ports.ts';
-import { createMemoryDeliveryMarks } from '../../queue/memory-delivery-marks.ts';
+import { createMemoryDeliveryMarks } from '../../memory/delivery-marks.ts';
 import { createOutboundHandler, type OutboundOutcome } from '../../queue/outbound-handler.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 

@@ -6,24 +6,26 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PermanentError, TransientError } from '../../core/errors.ts';
-import { backoffDelay, DEFAULT_RETRY_POLICY, minRetrySpanMs, runWithRetry, type RetryPolicy } from '../../queue/retry-policy.ts';
+import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICY, isFinalAttempt, minRetrySpanMs, type RetryPolicy } from '../../queue/retry-policy.ts';
 
-/** Runs `fail` under `policy` with a recording sleep; returns the tries made and the waits asked for. */
+/**
+ * Drives `fail` the way the queues do, try after try as {@link decideRetry} says, recording the
+ * waits instead of sleeping them; returns the tries made and the waits asked for.
+ */
 async function run(policy: RetryPolicy, fail: (attempt: number) => unknown) {
   const waits: number[] = [];
   const finals: boolean[] = [];
   let error: unknown;
-  try {
-    await runWithRetry(
-      async ({ attempt, final }) => {
-        finals.push(final);
-        const err = fail(attempt);
-        if (err) throw err;
-      },
-      { policy, sleep: async (ms) => void waits.push(ms) },
-    );
-  } catch (err) {
-    error = err;
+  for (let attempt = 1; ; attempt++) {
+    finals.push(isFinalAttempt(attempt, policy));
+    const err = fail(attempt);
+    if (!err) break;
+    const next = decideRetry(attempt, err, policy);
+    if (!next.retry) {
+      error = err;
+      break;
+    }
+    waits.push(next.delayMs);
   }
   return { tries: finals.length, finals, waits, total: waits.reduce((a, b) => a + b, 0), error };
 }

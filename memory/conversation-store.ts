@@ -3,8 +3,8 @@
  * so nothing is written to the database) and for tests of core.
  */
 import { randomUUID } from 'node:crypto';
-import type { Channel } from './envelopes.ts';
-import type { Conversation, ConversationStore, NewMessage, StoredMessage } from './ports.ts';
+import type { Channel } from '../core/envelopes.ts';
+import type { Conversation, ConversationStore, NewMessage, StoredMessage } from '../core/ports.ts';
 
 export function createMemoryConversationStore(): ConversationStore & {
   all(): Conversation[];

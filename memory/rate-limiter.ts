@@ -2,7 +2,7 @@
  * A fixed-window rate limiter in memory, for one process (the embedded default and tests).
  * Several worker processes share a Redis-backed limiter instead.
  */
-import type { Clock, RateLimiter } from './ports.ts';
+import type { Clock, RateLimiter } from '../core/ports.ts';
 
 export function createMemoryRateLimiter(opts: { limit: number; windowMs?: number; clock: Clock }): RateLimiter {
   const windowMs = opts.windowMs ?? 60_000;
