@@ -12,7 +12,7 @@ import { describeProblems, parseKbJsonl } from '../core/kb-format.ts';
 import type { ConversationEvents, ConversationStore, KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { createPipeline, type Pipeline } from '../core/pipeline.ts';
-import { openDatabase, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { createConversationStore } from '../db/conversation-store.ts';
 import { createKbRepository } from '../db/kb-repository.ts';
 import { createModelStore } from '../db/model-store.ts';
@@ -21,10 +21,10 @@ import { createInference, type SelfCheck } from '../inference/index.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createMemoryRateLimiter } from '../core/memory-rate-limiter.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
-import { reportRedisErrors } from '../queue/redis-errors.ts';
+import { openConnections } from './connections.ts';
 
 /** What retrieval needs from the inference layer; `inference/index.ts` provides the hybrid one. */
 export interface Inference {
@@ -44,6 +44,8 @@ export interface AppServices {
   config: Config;
   logger: Logger;
   database: Database;
+  /** The process's one Redis client (see connections.ts); present exactly when REDIS_URL is set. */
+  redis?: Redis;
   kb: ReturnType<typeof createKbRepository>;
   conversations: ReturnType<typeof createConversationStore>;
   models: ModelStore;
@@ -87,9 +89,8 @@ export interface BuildOptions {
 /** Connects the database, applies migrations, loads the demo knowledge base when due. */
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<AppServices> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase(
-    config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  const connections = await openConnections(config, logger);
+  const { database, redis } = connections;
   try {
     await database.migrate();
     const kb = createKbRepository(database.db);
@@ -98,8 +99,6 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     if (!opts.noDemo && config.demoKb && config.database.kind === 'pglite') await loadDemoIfEmpty(kb, logger);
     const inference = await createDefaultInference({ kb, models, logger, config });
     // Several worker processes must share one count, so with Redis the limit lives there.
-    const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true }) : undefined;
-    if (redis) reportRedisErrors([redis], { logger, message: 'redis connection error', fields: { connection: 'rate-limit' } });
     const rateLimiter = redis
       ? createRedisRateLimiter(redis, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
       : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });
@@ -127,6 +126,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       config,
       logger,
       database,
+      redis,
       kb,
       conversations,
       models,
@@ -137,12 +137,11 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       close: () =>
         (closed ??= (async () => {
           await inference.close();
-          redis?.disconnect();
-          await database.close();
+          await connections.close();
         })()),
     };
   } catch (err) {
-    await database.close();
+    await connections.close();
     throw err;
   }
 }
