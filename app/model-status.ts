@@ -6,7 +6,7 @@ import type { AppServices } from './services.ts';
 
 /** What `/ready` says of the model: which one answers, and how well it knows the knowledge base. */
 export function modelStatus(inference: AppServices['inference']): Record<string, unknown> {
-  const current = inference.current?.();
+  const current = inference.current();
   if (!current) return { status: 'loading' };
   const check = current.selfCheck;
   return {
@@ -19,6 +19,6 @@ export function modelStatus(inference: AppServices['inference']): Record<string,
 
 /** What the console shows administrators of the model in use; undefined before the first load. */
 export function consoleModelStatus(inference: AppServices['inference']): Record<string, unknown> | undefined {
-  const current = inference.current?.();
+  const current = inference.current();
   return current ? { id: current.modelId ?? null, kbVersion: current.kbVersion, selfCheck: current.selfCheck ?? null } : undefined;
 }

@@ -52,7 +52,8 @@ export async function createOperatorConsole(
     logger: services.logger,
     config: services.config,
     clock: systemClock,
-    onKbChanged: () => (services.inference.train ? services.inference.train() : services.inference.ensureCurrent()),
+    // A pretrained encoder is not retrained: its retriever embeds the changed entries itself.
+    onKbChanged: () => (services.inference.trainable ? services.inference.train() : services.inference.ensureCurrent()),
     modelStatus: () => consoleModelStatus(services.inference),
     options: { timezone: services.config.officeHours.timezone },
   });

@@ -6,10 +6,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { Thresholds } from '../core/decide.ts';
 import { createKbCache } from '../core/kb-cache.ts';
 import { describeProblems, parseKbJsonl } from '../core/kb-format.ts';
-import type { ConversationEvents, ConversationStore, KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever } from '../core/ports.ts';
+import type { ConversationEvents, ConversationStore, KnowledgeBase, Logger, ModelStore } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { createPipeline, type Pipeline } from '../core/pipeline.ts';
 import type { Database } from '../db/client.ts';
@@ -17,7 +16,7 @@ import { createConversationStore } from '../db/conversation-store.ts';
 import { createKbRepository } from '../db/kb-repository.ts';
 import { createModelStore } from '../db/model-store.ts';
 import { createOperatorPresence } from '../db/operator-presence.ts';
-import { createInference, type SelfCheck } from '../inference/index.ts';
+import { createInference, type KomekInference } from '../inference/index.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -25,20 +24,6 @@ import type { Redis } from 'ioredis';
 import { createMemoryRateLimiter } from '../core/memory-rate-limiter.ts';
 import { createRedisRateLimiter } from './redis-rate-limiter.ts';
 import { openConnections } from './connections.ts';
-
-/** What retrieval needs from the inference layer; `inference/index.ts` provides the hybrid one. */
-export interface Inference {
-  retriever: Retriever;
-  detector: LanguageDetector;
-  thresholds: Thresholds;
-  /** Makes sure the model matches the current knowledge-base version (trains if needed). */
-  ensureCurrent(): Promise<void>;
-  /** Trains the encoder on the current knowledge base; absent when no trainable encoder is used. */
-  train?(opts?: { onProgress?: (p: { phase: string; done: number; total: number }) => void }): Promise<{ seconds: number; selfCheck?: SelfCheck }>;
-  /** The model in use and how well it knows the knowledge base; undefined before the first load. */
-  current?(): { modelId?: string; kbVersion: number; selfCheck?: SelfCheck } | undefined;
-  close(): Promise<void>;
-}
 
 export interface AppServices {
   config: Config;
@@ -49,7 +34,7 @@ export interface AppServices {
   kb: ReturnType<typeof createKbRepository>;
   conversations: ReturnType<typeof createConversationStore>;
   models: ModelStore;
-  inference: Inference;
+  inference: KomekInference;
   pipeline: Pipeline;
   metrics: Metrics;
   /** Conversation events of this process's pipeline; the console subscribes for instant updates. */
@@ -151,7 +136,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
  * EMBEDDING_MODEL_DIR) plus lexical search. The model loads lazily, on `ensureCurrent()` or the
  * first question, so commands that never retrieve never train.
  */
-async function createDefaultInference(deps: { kb: KnowledgeBase; models: ModelStore; logger: Logger; config: Config }): Promise<Inference> {
+async function createDefaultInference(deps: { kb: KnowledgeBase; models: ModelStore; logger: Logger; config: Config }): Promise<KomekInference> {
   return createInference({
     kb: deps.kb,
     models: deps.models,

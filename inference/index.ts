@@ -77,10 +77,13 @@ export interface TrainResult {
 export type { SelfCheck } from './retrieval/self-check.ts';
 export { CalibrationError } from './retrieval/self-check.ts';
 
+/** The inference layer as the composition root and the commands use it. */
 export interface KomekInference {
   retriever: Retriever;
   detector: LanguageDetector;
   thresholds: Thresholds;
+  /** False with a pretrained encoder (EMBEDDING_MODEL_DIR): then there is nothing to train. */
+  trainable: boolean;
   /** Trains on the current knowledge base, stores model and vectors, and switches to them. */
   train(opts?: { onProgress?: (p: TrainProgress) => void }): Promise<TrainResult>;
   /** Loads the current model (training first when there is none); see the policy above. */
@@ -319,6 +322,7 @@ export function createInference(deps: InferenceDeps): KomekInference {
     retriever,
     detector: createLanguageDetector(),
     thresholds,
+    trainable: !opts.modelDir,
     train,
     ensureCurrent,
     current: () => (loaded ? { modelId: loaded.modelId, kbVersion: loaded.modelKbVersion, thresholds: loaded.thresholds, selfCheck: loaded.selfCheck } : undefined),
