@@ -22,7 +22,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { Redis } from 'ioredis';
 import { createMemoryRateLimiter } from '../core/memory-rate-limiter.ts';
-import { createRedisRateLimiter } from './redis-rate-limiter.ts';
+import { createRedisRateLimiter } from '../queue/redis-rate-limiter.ts';
 import { openConnections } from './connections.ts';
 
 export interface AppServices {

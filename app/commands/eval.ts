@@ -25,7 +25,7 @@ import type { CalibrationMeta } from '../../inference/retrieval/fit-retrieval.ts
 import { analyze } from '../../inference/text/index.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { createLexicalRetriever } from '../lexical-retriever.ts';
+import { createLexicalRetriever } from '../../inference/lexical-retriever.ts';
 
 export const evalCommand: Command = {
   name: 'eval',

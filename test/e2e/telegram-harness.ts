@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../../app/config.ts';
-import { createLexicalRetriever } from '../../app/lexical-retriever.ts';
+import { createLexicalRetriever } from '../../inference/lexical-retriever.ts';
 import { openRedis } from '../../app/connections.ts';
 import type { RuntimeServices } from '../../app/runtime.ts';
 import type { KbEntry } from '../../core/kb.ts';
