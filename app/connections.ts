@@ -18,7 +18,7 @@ export interface Connections {
   close(): Promise<void>;
 }
 
-/** Opens the database (and applies nothing: migrations are the caller's step) and Redis. */
+/** Opens the database and, with REDIS_URL, Redis; applying migrations is the caller's step. */
 export async function openConnections(config: Config, logger: Logger): Promise<Connections> {
   const database = await openDatabase(
     config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir },

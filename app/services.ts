@@ -1,6 +1,7 @@
 /**
  * The composition root's building blocks: from a parsed {@link Config} to connected services.
- * Everything that holds a connection is created here, once, and closed by `close()` in reverse
+ * The connections are opened once, by `connections.ts`; every repository, the inference layer,
+ * the rate limiter and the pipeline are built on them here, and `close()` closes them in reverse
  * order of creation.
  */
 import { readdir, readFile } from 'node:fs/promises';
