@@ -7,6 +7,7 @@ import { CalibrationError } from '../inference/retrieval/self-check.ts';
 import { UsageError } from './command.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
 import { DataFolderLockedError } from '../db/data-folder-lock.ts';
+import { RuntimeConfigError } from './roles.ts';
 import { buildServices, type AppServices } from './services.ts';
 import { askCommand } from './commands/ask.ts';
 import { kbCommand } from './commands/kb.ts';
@@ -70,7 +71,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
       process.stderr.write(`komek ${name}: ${err.message}\n\n${command.usage}\n`);
       return 2;
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof RuntimeConfigError) {
+      // EX_CONFIG: the environment, not the command, has to change.
       process.stderr.write(`komek: ${err.message}\n`);
       return 78;
     }

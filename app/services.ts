@@ -1,53 +1,41 @@
 /**
  * The composition root's building blocks: from a parsed {@link Config} to connected services.
- * Everything that holds a connection is created here, once, and closed by `close()` in reverse
+ * The connections are opened once, by `connections.ts`; every repository, the inference layer,
+ * the rate limiter and the pipeline are built on them here, and `close()` closes them in reverse
  * order of creation.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { Thresholds } from '../core/decide.ts';
 import { createKbCache } from '../core/kb-cache.ts';
 import { describeProblems, parseKbJsonl } from '../core/kb-format.ts';
-import type { ConversationEvents, ConversationStore, KnowledgeBase, LanguageDetector, Logger, ModelStore, Retriever } from '../core/ports.ts';
+import type { ConversationEvents, ConversationStore, KnowledgeBase, Logger, ModelStore } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { createPipeline, type Pipeline } from '../core/pipeline.ts';
-import { openDatabase, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { createConversationStore } from '../db/conversation-store.ts';
 import { createKbRepository } from '../db/kb-repository.ts';
 import { createModelStore } from '../db/model-store.ts';
 import { createOperatorPresence } from '../db/operator-presence.ts';
-import { createInference, type SelfCheck } from '../inference/index.ts';
+import { createInference, type KomekInference } from '../inference/index.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createMemoryRateLimiter } from '../memory/rate-limiter.ts';
-import { createRedisRateLimiter } from './redis-rate-limiter.ts';
-import { reportRedisErrors } from '../queue/redis-errors.ts';
-
-/** What retrieval needs from the inference layer; `inference/index.ts` provides the hybrid one. */
-export interface Inference {
-  retriever: Retriever;
-  detector: LanguageDetector;
-  thresholds: Thresholds;
-  /** Makes sure the model matches the current knowledge-base version (trains if needed). */
-  ensureCurrent(): Promise<void>;
-  /** Trains the encoder on the current knowledge base; absent when no trainable encoder is used. */
-  train?(opts?: { onProgress?: (p: { phase: string; done: number; total: number }) => void }): Promise<{ seconds: number; selfCheck?: SelfCheck }>;
-  /** The model in use and how well it knows the knowledge base; undefined before the first load. */
-  current?(): { modelId?: string; kbVersion: number; selfCheck?: SelfCheck } | undefined;
-  close(): Promise<void>;
-}
+import { createRedisRateLimiter } from '../queue/redis-rate-limiter.ts';
+import { openConnections } from './connections.ts';
 
 export interface AppServices {
   config: Config;
   logger: Logger;
   database: Database;
+  /** The process's one Redis client (see connections.ts); present exactly when REDIS_URL is set. */
+  redis?: Redis;
   kb: ReturnType<typeof createKbRepository>;
   conversations: ReturnType<typeof createConversationStore>;
   models: ModelStore;
-  inference: Inference;
+  inference: KomekInference;
   pipeline: Pipeline;
   metrics: Metrics;
   /** Conversation events of this process's pipeline; the console subscribes for instant updates. */
@@ -87,9 +75,8 @@ export interface BuildOptions {
 /** Connects the database, applies migrations, loads the demo knowledge base when due. */
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<AppServices> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase(
-    config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url } : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  const connections = await openConnections(config, logger);
+  const { database, redis } = connections;
   try {
     await database.migrate();
     const kb = createKbRepository(database.db);
@@ -98,8 +85,6 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     if (!opts.noDemo && config.demoKb && config.database.kind === 'pglite') await loadDemoIfEmpty(kb, logger);
     const inference = await createDefaultInference({ kb, models, logger, config });
     // Several worker processes must share one count, so with Redis the limit lives there.
-    const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true }) : undefined;
-    if (redis) reportRedisErrors([redis], { logger, message: 'redis connection error', fields: { connection: 'rate-limit' } });
     const rateLimiter = redis
       ? createRedisRateLimiter(redis, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
       : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });
@@ -127,6 +112,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       config,
       logger,
       database,
+      redis,
       kb,
       conversations,
       models,
@@ -137,12 +123,11 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       close: () =>
         (closed ??= (async () => {
           await inference.close();
-          redis?.disconnect();
-          await database.close();
+          await connections.close();
         })()),
     };
   } catch (err) {
-    await database.close();
+    await connections.close();
     throw err;
   }
 }
@@ -152,7 +137,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
  * EMBEDDING_MODEL_DIR) plus lexical search. The model loads lazily, on `ensureCurrent()` or the
  * first question, so commands that never retrieve never train.
  */
-async function createDefaultInference(deps: { kb: KnowledgeBase; models: ModelStore; logger: Logger; config: Config }): Promise<Inference> {
+async function createDefaultInference(deps: { kb: KnowledgeBase; models: ModelStore; logger: Logger; config: Config }): Promise<KomekInference> {
   return createInference({
     kb: deps.kb,
     models: deps.models,

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { DEFAULT_PARTITIONS } from '../app/runtime.ts';
+import { DEFAULT_PARTITIONS } from '../app/queues.ts';
 import type { AppServices } from '../app/services.ts';
 import {
   answerable,

@@ -6,21 +6,29 @@ import type { Context, Handler } from 'hono';
 import type { OperatorActions, OperatorActor } from '../core/operator-actions.ts';
 import { OperatorActionError } from '../core/operator-errors.ts';
 import type { AuditTrail, Clock, KnowledgeBase, Logger } from '../core/ports.ts';
-import type { Db } from '../db/client.ts';
+import type { createAnalytics } from '../db/analytics.ts';
+import type { createUnansweredReport } from '../db/analytics-unanswered.ts';
 import type { OperatorAccounts } from '../db/operator-accounts.ts';
 import type { createOperatorAudit } from '../db/operator-audit.ts';
 import type { OperatorCanned } from '../db/operator-canned.ts';
+import type { OperatorKb } from '../db/operator-kb.ts';
 import type { OperatorQueue } from '../db/operator-queue.ts';
 import type { LiveFeed } from './live-feed.ts';
 import type { ConsoleEnv } from './session-guard.ts';
 
+/** The audit trail the console writes and shows to admins. */
+export type ConsoleAudit = AuditTrail & Pick<ReturnType<typeof createOperatorAudit>, 'list'>;
+
 export interface ConsoleContext {
-  db: Db;
   kb: KnowledgeBase;
   accounts: OperatorAccounts;
-  audit: AuditTrail & Pick<ReturnType<typeof createOperatorAudit>, 'list'>;
+  audit: ConsoleAudit;
   canned: OperatorCanned;
   queue: OperatorQueue;
+  analytics: ReturnType<typeof createAnalytics>;
+  unanswered: ReturnType<typeof createUnansweredReport>;
+  /** The knowledge base as admins edit it (list, history, save). */
+  kbAdmin: OperatorKb;
   actions: OperatorActions;
   live: LiveFeed;
   clock: Clock;

@@ -4,22 +4,22 @@
  */
 import { Hono } from 'hono';
 import { createOperatorActions, type OperatorActions } from '../core/operator-actions.ts';
-import type { Clock, ConversationEvents, ConversationStore, KnowledgeBase, Logger, OutboundSink } from '../core/ports.ts';
+import type { Clock, ConversationEvents, ConversationStore, KnowledgeBase, Logger, OperatorConversations, OutboundSink } from '../core/ports.ts';
 import type { Config } from '../app/config.ts';
 import type { Mount } from '../app/http.ts';
-import type { Db } from '../db/client.ts';
-import { createLoginFailures } from '../db/login-failures.ts';
-import { createOperatorAccounts } from '../db/operator-accounts.ts';
-import { createOperatorAudit } from '../db/operator-audit.ts';
-import { createOperatorCanned } from '../db/operator-canned.ts';
-import { createOperatorConversations } from '../db/operator-conversations.ts';
-import { createOperatorQueue } from '../db/operator-queue.ts';
+import type { createAnalytics } from '../db/analytics.ts';
+import type { createUnansweredReport } from '../db/analytics-unanswered.ts';
+import type { LoginFailures } from '../db/login-failures.ts';
+import type { OperatorAccounts } from '../db/operator-accounts.ts';
+import type { OperatorCanned } from '../db/operator-canned.ts';
+import type { OperatorKb } from '../db/operator-kb.ts';
+import type { OperatorQueue } from '../db/operator-queue.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { insightRoutes } from './insight-routes.ts';
 import { kbRoutes } from './kb-routes.ts';
 import { logoutRoute, mountLogin } from './auth-routes.ts';
 import { createClientAddressResolver } from './client-address.ts';
-import type { ConsoleContext, ConsoleRoute } from './context.ts';
+import type { ConsoleAudit, ConsoleContext, ConsoleRoute } from './context.ts';
 import { createLiveFeed } from './live-feed.ts';
 import { createLoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { operatorRoutes } from './operator-routes.ts';
@@ -27,8 +27,24 @@ import { mountPages } from './pages.ts';
 import { mountSetup } from './setup-routes.ts';
 import { createSessionGuard, type ConsoleEnv } from './session-guard.ts';
 
+/**
+ * The repositories the console reads and writes, built by the composition root
+ * (`app/operator-console.ts`) so that the console never holds a raw database handle.
+ */
+export interface ConsoleStores {
+  accounts: OperatorAccounts;
+  audit: ConsoleAudit;
+  queue: OperatorQueue;
+  canned: OperatorCanned;
+  conversations: OperatorConversations;
+  loginFailures: LoginFailures;
+  analytics: ReturnType<typeof createAnalytics>;
+  unanswered: ReturnType<typeof createUnansweredReport>;
+  kbAdmin: OperatorKb;
+}
+
 export interface ConsoleDeps {
-  db: Db;
+  stores: ConsoleStores;
   kb: KnowledgeBase;
   conversations: ConversationStore;
   outbound: OutboundSink;
@@ -74,13 +90,10 @@ const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60_000;
 /** Builds the console; mount it with `createHttpApp({ mounts: [console.mount] })`. */
 export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
   const logger = deps.logger.child({ component: 'console' });
-  const accounts = createOperatorAccounts(deps.db);
-  const audit = createOperatorAudit(deps.db);
-  const queue = createOperatorQueue(deps.db);
-  const canned = createOperatorCanned(deps.db);
+  const { accounts, audit, queue, canned } = deps.stores;
   const live = createLiveFeed({ queue, logger, pollMs: deps.options?.pollMs });
   const actions = createOperatorActions({
-    conversations: createOperatorConversations(deps.db),
+    conversations: deps.stores.conversations,
     store: deps.conversations,
     outbound: deps.outbound,
     audit,
@@ -90,9 +103,9 @@ export function createConsoleMount(deps: ConsoleDeps): ConsoleMount {
   });
   const secure = deps.config.http.publicUrl?.startsWith('https:') ?? false;
   const guard = createSessionGuard({ accounts, clock: deps.clock, secure });
-  const throttle = createLoginThrottle(createLoginFailures(deps.db), deps.clock, deps.options?.throttle);
+  const throttle = createLoginThrottle(deps.stores.loginFailures, deps.clock, deps.options?.throttle);
   const sessionTtlMs = deps.options?.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
-  const ctx: ConsoleContext = { db: deps.db, kb: deps.kb, accounts, audit, canned, queue, actions, live, clock: deps.clock, logger, onKbChanged: deps.onKbChanged, modelStatus: deps.modelStatus };
+  const ctx: ConsoleContext = { kb: deps.kb, accounts, audit, canned, queue, analytics: deps.stores.analytics, unanswered: deps.stores.unanswered, kbAdmin: deps.stores.kbAdmin, actions, live, clock: deps.clock, logger, onKbChanged: deps.onKbChanged, modelStatus: deps.modelStatus };
   const clientAddress = createClientAddressResolver(deps.config.http.trustedProxies ?? []);
   const authDeps = { accounts, audit, throttle, guard, clock: deps.clock, logger, sessionTtlMs, clientAddress };
   const routes: ConsoleRoute[] = [logoutRoute(authDeps), ...operatorRoutes(ctx), ...adminRoutes(ctx), ...kbRoutes(ctx), ...insightRoutes(ctx, deps.options?.timezone ?? 'Asia/Almaty')];

@@ -3,16 +3,13 @@
  * the entries that come closest, to add a phrasing to) and analytics over a chosen period.
  */
 import type { Context } from 'hono';
-import { createAnalytics } from '../db/analytics.ts';
 import { canBePhrasing } from '../core/operator-unanswered.ts';
-import { createUnansweredReport } from '../db/analytics-unanswered.ts';
 import type { ConsoleContext, ConsoleRoute } from './context.ts';
 
 const DAY = 24 * 60 * 60_000;
 
 export function insightRoutes(ctx: ConsoleContext, timezone: string): ConsoleRoute[] {
-  const analytics = createAnalytics(ctx.db);
-  const unanswered = createUnansweredReport(ctx.db, ctx.kb);
+  const { analytics, unanswered } = ctx;
 
   function period(c: Context): { from: Date; to: Date } | undefined {
     const to = c.req.query('to') ? new Date(String(c.req.query('to'))) : ctx.clock.now();

@@ -10,7 +10,6 @@ import type { KbEntry } from '../core/kb.ts';
 import { LANGS } from '../core/lang.ts';
 import { OperatorActionError } from '../core/operator-errors.ts';
 import type { Context } from 'hono';
-import { createOperatorKb } from '../db/operator-kb.ts';
 import { jsonBody, refused, type ConsoleContext, type ConsoleRoute } from './context.ts';
 import type { ConsoleEnv } from './session-guard.ts';
 
@@ -28,7 +27,7 @@ const AltBody = z.object({ lang: z.enum(LANGS), text: z.string().trim().min(1).m
 const EnabledBody = z.object({ enabled: z.boolean() });
 
 export function kbRoutes(ctx: ConsoleContext): ConsoleRoute[] {
-  const admin = createOperatorKb(ctx.db, ctx.kb);
+  const admin = ctx.kbAdmin;
 
   async function changed(c: Context<ConsoleEnv>, action: string, id: string, details: Record<string, unknown>): Promise<void> {
     await ctx.audit.record({ operatorId: c.get('session').operator.id, action, target: id, details });

@@ -8,8 +8,8 @@
  * is older than the knowledge base, the worker answers with it at once — new and changed entries
  * are embedded by it immediately — and retrains in the background, swapping the new model in
  * when it is saved. Training takes a lock shared through the database, so of several workers
- * that notice the same change one trains and the others load its model; every worker looks for
- * a newer model every `followEveryMs` while it answers.
+ * that notice the same change one trains and the others load its model (shared-training.ts);
+ * every worker looks for a newer model every `followEveryMs` while it answers.
  */
 import type { Thresholds } from '../core/decide.ts';
 import type { KbEntry } from '../core/kb.ts';
@@ -23,6 +23,7 @@ import type { TrainProgress } from './encoder/train-model.ts';
 import type { CorpusLike } from './encoder/training-data.ts';
 import { createLanguageDetector } from './language.ts';
 import { createPretrainedEncoder } from './pretrained/pretrained-encoder.ts';
+import { createSharedTraining, type TrainResult } from './shared-training.ts';
 import { backgroundIndex, calibrateHybrid, fitRetrieval, type CalibrationMeta } from './retrieval/fit-retrieval.ts';
 import { encoderEmbedder, trainedEmbedder, type TextEmbedder } from './retrieval/embedder.ts';
 import { createHybridRetriever, type HybridRetriever } from './retrieval/hybrid-retriever.ts';
@@ -67,20 +68,17 @@ export interface InferenceDeps {
   options?: InferenceOptions;
 }
 
-export interface TrainResult {
-  modelId: string;
-  kbVersion: number;
-  seconds: number;
-  /** How well the model knows the knowledge base (absent when another process trained it on an older meta). */
-  selfCheck?: SelfCheck;
-}
+export type { TrainResult } from './shared-training.ts';
 export type { SelfCheck } from './retrieval/self-check.ts';
 export { CalibrationError } from './retrieval/self-check.ts';
 
+/** The inference layer as the composition root and the commands use it. */
 export interface KomekInference {
   retriever: Retriever;
   detector: LanguageDetector;
   thresholds: Thresholds;
+  /** False with a pretrained encoder (EMBEDDING_MODEL_DIR): then there is nothing to train. */
+  trainable: boolean;
   /** Trains on the current knowledge base, stores model and vectors, and switches to them. */
   train(opts?: { onProgress?: (p: TrainProgress) => void }): Promise<TrainResult>;
   /** Loads the current model (training first when there is none); see the policy above. */
@@ -112,10 +110,8 @@ export function createInference(deps: InferenceDeps): KomekInference {
   const corpus = opts.corpus ?? loadCorpus;
   let loaded: Loaded | null = null;
   let loading: Promise<void> | null = null;
-  let training: Promise<TrainResult> | null = null;
   let closed = false;
   let followedAt = Date.now();
-  const wakeOnClose = new Set<() => void>();
 
   async function swap(next: Loaded): Promise<void> {
     const previous = loaded;
@@ -180,37 +176,11 @@ export function createInference(deps: InferenceDeps): KomekInference {
     }
   }
 
-  /**
-   * Trains on the current knowledge base — once across all processes sharing the database. When
-   * another process holds the training lock this one waits for that model and loads it; if the
-   * lock frees up without a model for this version (the trainer died), it trains itself.
-   */
+  const shared = createSharedTraining({ kb: deps.kb, models: deps.models, log, waitPollMs: opts.waitPollMs, isClosed: () => closed, trainHere, adopt });
+
   async function train(trainOpts: { onProgress?: (p: TrainProgress) => void } = {}): Promise<TrainResult> {
     if (opts.modelDir) throw new Error('a pretrained encoder is configured (EMBEDDING_MODEL_DIR): nothing to train');
-    training ??= (async () => {
-      const started = performance.now();
-      const version = await deps.kb.version();
-      for (let round = 0; ; round++) {
-        if (closed) throw new Error('inference is closed');
-        const outcome = await deps.models.exclusively(MODEL_KIND, async () => {
-          // Asked for directly and nobody else was at it: train. Otherwise another process may
-          // have finished this very version while this one waited for the lock: use its model.
-          if (round > 0) {
-            const newest = await deps.models.newest(MODEL_KIND);
-            if (newest && newest.kbVersion >= version) return adopt(newest, started);
-          }
-          return trainHere(trainOpts, started);
-        });
-        if (outcome.ran) return outcome.value;
-        if (round === 0) log.info({ kbVersion: version }, 'another process is training the model; waiting for it');
-        const newest = await deps.models.newest(MODEL_KIND);
-        if (newest && newest.kbVersion >= version) return adopt(newest, started);
-        await pause(opts.waitPollMs ?? 2000);
-      }
-    })().finally(() => {
-      training = null;
-    });
-    return training;
+    return shared.train(trainOpts);
   }
 
   async function trainHere(trainOpts: { onProgress?: (p: TrainProgress) => void }, started: number): Promise<TrainResult> {
@@ -241,19 +211,6 @@ export function createInference(deps: InferenceDeps): KomekInference {
     return { modelId: newest.id, kbVersion: newest.kbVersion, seconds: (performance.now() - started) / 1000, selfCheck: loaded?.modelId === newest.id ? loaded.selfCheck : undefined };
   }
 
-  /** A wait that ends early when inference closes. */
-  function pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakeOnClose.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakeOnClose.add(done);
-    });
-  }
-
   async function ensureCurrent(): Promise<void> {
     if (closed) throw new Error('inference is closed');
     loading ??= (async () => {
@@ -274,7 +231,7 @@ export function createInference(deps: InferenceDeps): KomekInference {
         const model = await deps.models.latest(MODEL_KIND);
         if (model) await loadStored(model);
       }
-      if (newest.kbVersion !== version && !training) {
+      if (newest.kbVersion !== version && !shared.running()) {
         log.info({ modelKbVersion: newest.kbVersion, kbVersion: version }, 'knowledge base changed since training: retraining in the background');
         train().catch((err: unknown) => log.error({ err }, 'background training failed'));
       }
@@ -319,14 +276,14 @@ export function createInference(deps: InferenceDeps): KomekInference {
     retriever,
     detector: createLanguageDetector(),
     thresholds,
+    trainable: !opts.modelDir,
     train,
     ensureCurrent,
     current: () => (loaded ? { modelId: loaded.modelId, kbVersion: loaded.modelKbVersion, thresholds: loaded.thresholds, selfCheck: loaded.selfCheck } : undefined),
     async close() {
       if (closed) return;
       closed = true;
-      for (const wake of wakeOnClose) wake();
-      await training?.catch(() => undefined);
+      await shared.close();
       await loaded?.close();
       loaded = null;
     },

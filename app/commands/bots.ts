@@ -5,7 +5,7 @@
  */
 import type { Command } from '../command.ts';
 import type { Mount } from '../http.ts';
-import { runRole } from '../runtime.ts';
+import { runRole } from '../run-role.ts';
 
 /** Routes of other parts (the operator console) are added here by the composition root. */
 export const BOTS_MOUNTS: Mount[] = [];

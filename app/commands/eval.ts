@@ -25,7 +25,7 @@ import type { CalibrationMeta } from '../../inference/retrieval/fit-retrieval.ts
 import { analyze } from '../../inference/text/index.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { createLexicalRetriever } from '../lexical-retriever.ts';
+import { createLexicalRetriever } from '../../inference/lexical-retriever.ts';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -93,7 +93,7 @@ async function withThrowawayKb(ctx: CommandContext, file: string, body: (service
   try {
     services = await buildServices({ ...config, database: { kind: 'pglite', dataDir: dir }, dataDir: dir, demoKb: false, redisUrl: undefined }, { noDemo: true });
     await services.kb.importWithProgress(parsed.entries, { changedBy: 'eval' });
-    if (services.inference.train) {
+    if (services.inference.trainable) {
       const progress = createProgress(ctx.stderr, 'training');
       const result = await services.inference.train({ onProgress: (p) => progress.update(p.done, p.total, p.phase) });
       ctx.stderr.write(`${file}: ${new Set(parsed.entries.map((e) => e.id)).size} entries, trained in ${result.seconds.toFixed(1)} s\n`);

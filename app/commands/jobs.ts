@@ -5,7 +5,7 @@
  */
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { createQueues } from '../runtime.ts';
+import { createQueues } from '../queues.ts';
 import type { FailedJob, MessageQueue } from '../../core/ports.ts';
 
 const USAGE = [
@@ -47,7 +47,7 @@ export const jobsCommand: Command = {
       ctx.stderr.write('komek jobs: REDIS_URL is not set; the in-process queue of `komek start` logs its failed jobs instead\n');
       return 1;
     }
-    const queues = createQueues(config, logger);
+    const queues = createQueues(config, { redis: services.redis, logger });
     try {
       const chosen: MessageQueue<unknown>[] = [queues.inbound, queues.outbound].filter((q) => !which || q.name === which);
       if (sub === 'failed') {

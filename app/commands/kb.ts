@@ -65,7 +65,7 @@ async function importKb(ctx: CommandContext, argv: string[]): Promise<number> {
     `imported ${file}: ${summary.inserted} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.removed} removed (knowledge base version ${summary.kbVersion})\n`,
   );
   const changed = summary.inserted + summary.updated + summary.removed > 0;
-  if (changed && !values['no-train'] && services.inference.train) {
+  if (changed && !values['no-train'] && services.inference.trainable) {
     const training = createProgress(ctx.stderr, 'training');
     const result = await services.inference.train({ onProgress: (p) => training.update(p.done, p.total, p.phase) });
     ctx.stdout.write(`model retrained in ${result.seconds.toFixed(1)} s\n`);

@@ -20,11 +20,10 @@ export const trainCommand: Command = {
   async run(ctx) {
     if (ctx.argv.length > 0) throw new UsageError(`unexpected argument "${ctx.argv[0]}"`);
     const services = await ctx.services();
-    if (!services.inference.train) throw new UsageError('this configuration uses a pretrained encoder (EMBEDDING_MODEL_DIR): nothing to train');
+    if (!services.inference.trainable) throw new UsageError('this configuration uses a pretrained encoder (EMBEDDING_MODEL_DIR): nothing to train');
     const progress = createProgress(ctx.stderr, 'train');
     const result = await services.inference.train({ onProgress: (p) => progress.update(p.done, p.total, p.phase) });
-    const extra = 'modelId' in result ? ` model ${String((result as { modelId: unknown }).modelId)} for knowledge-base version ${String((result as { kbVersion?: unknown }).kbVersion)}` : '';
-    ctx.stdout.write(`trained${extra} in ${result.seconds.toFixed(1)} s\n`);
+    ctx.stdout.write(`trained model ${result.modelId} for knowledge-base version ${result.kbVersion} in ${result.seconds.toFixed(1)} s\n`);
     if (result.selfCheck) ctx.stdout.write(`${describeSelfCheck(result.selfCheck)}\n`);
     return 0;
   },

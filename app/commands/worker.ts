@@ -4,7 +4,7 @@
  * reaches the same Redis and Postgres.
  */
 import type { Command } from '../command.ts';
-import { runRole } from '../runtime.ts';
+import { runRole } from '../run-role.ts';
 
 export const workerCommand: Command = {
   name: 'worker',

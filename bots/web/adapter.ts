@@ -1,5 +1,6 @@
 /**
- * The web-chat channel: the citizen page at `/`, messages in by POST `/chat/messages`, replies
+ * The web-chat channel: the citizen page at `/` (its script and styles under `/chat/assets/`),
+ * messages in by POST `/chat/messages`, replies
  * out by Server-Sent Events on `/chat/events?session=…`. A session id (kept by the page in
  * localStorage) is both the chat and the citizen, and the key to read its replies.
  */
@@ -60,7 +61,13 @@ export function createWebAdapter(opts: WebAdapterOptions): WebAdapter {
       app.get('/', (c) => {
         c.header('Cache-Control', 'no-cache');
         c.header('X-Content-Type-Options', 'nosniff');
-        return c.html(page);
+        return c.html(page.html);
+      });
+      app.get('/chat/assets/:name', (c) => {
+        const asset = page.assets.get(c.req.param('name'));
+        if (!asset) return c.json({ error: 'not found' }, 404);
+        // Revalidated like the page, so a new version reaches citizens with the page that needs it.
+        return new Response(asset.body, { headers: { 'Content-Type': asset.type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } });
       });
       app.post(
         '/chat/messages',

@@ -15,7 +15,7 @@ import { openDatabase, type Database } from '../../db/client.ts';
 import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { dropPrefix, redisAvailable, REDIS_TEST_URL as REDIS_URL } from '../integration/queue-redis.ts';
 import { assertAnsweredInOrder, burst, countReplies, makeChats, startEmulator, type Emulator } from './telegram-emulator.ts';
-import { demoKb, sleep, testConfig, testServices, until } from './telegram-harness.ts';
+import { demoKb, sleep, testConfig, testServices, until, type TestServices } from './telegram-harness.ts';
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
 const entries = await demoKb();
@@ -59,6 +59,7 @@ describe('Postgres unreachable for 10 s during a burst', { skip: ready ? false :
   let proxied: Database;
   let proxy: Awaited<ReturnType<typeof startProxy>>;
   let runtime: Runtime;
+  let services: TestServices;
   const prefix = `komek-pgout-${randomBytes(3).toString('hex')}`;
 
   before(async () => {
@@ -76,7 +77,8 @@ describe('Postgres unreachable for 10 s during a burst', { skip: ready ? false :
       KOMEK_QUEUE_PREFIX: prefix,
       KOMEK_WORKER_CONCURRENCY: '8',
     });
-    runtime = await startRuntime(await testServices({ database: proxied, drop: async () => {} }, config, entries), {
+    services = await testServices({ database: proxied, drop: async () => {} }, config, entries);
+    runtime = await startRuntime(services, {
       role: 'all',
       telegram: { polling: { idleDelayMs: 30 }, throttle: { perChatMs: 100 } },
     });
@@ -84,6 +86,7 @@ describe('Postgres unreachable for 10 s during a burst', { skip: ready ? false :
 
   after(async () => {
     await runtime?.close();
+    await services?.close();
     await proxied?.close().catch(() => {});
     await proxy?.close();
     await emu?.server.stop();

@@ -17,7 +17,7 @@ import { startRuntime, type Runtime } from '../../app/runtime.ts';
 import { freePort, hasRedisServer, startRedisServer, stopProcess } from '../helpers/redis-server.ts';
 import { memoryDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { assertAnsweredInOrder, burst, countReplies, makeChats, repliesIn, startEmulator, type Chat, type Emulator } from './telegram-emulator.ts';
-import { demoKb, sleep, testConfig, testServices, until } from './telegram-harness.ts';
+import { demoKb, sleep, testConfig, testServices, until, type TestServices } from './telegram-harness.ts';
 
 const entries = await demoKb();
 
@@ -29,6 +29,7 @@ describe('Redis restarted during a burst', { skip: hasRedisServer ? false : 'red
   let emu: Emulator;
   let db: TestDatabase;
   let runtime: Runtime;
+  let services: TestServices;
   let redis: ChildProcess;
   let port: number;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'komek-redis-'));
@@ -45,7 +46,8 @@ describe('Redis restarted during a burst', { skip: hasRedisServer ? false : 'red
       KOMEK_QUEUE_PREFIX: `komek-restart-${randomBytes(3).toString('hex')}`,
       KOMEK_WORKER_CONCURRENCY: '8',
     });
-    runtime = await startRuntime(await testServices(db, config, entries), {
+    services = await testServices(db, config, entries);
+    runtime = await startRuntime(services, {
       role: 'all',
       telegram: { polling: { idleDelayMs: 30 }, throttle: { perChatMs: 100 } },
       lockDurationMs: 4_000,
@@ -55,6 +57,7 @@ describe('Redis restarted during a burst', { skip: hasRedisServer ? false : 'red
 
   after(async () => {
     await runtime?.close();
+    await services?.close();
     await emu?.server.stop();
     await db?.drop();
     if (redis) await stopProcess(redis, 'SIGKILL');

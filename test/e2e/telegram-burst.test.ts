@@ -15,7 +15,7 @@ import { startRuntime, type Runtime } from '../../app/runtime.ts';
 import { memoryDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { dropPrefix, redisAvailable, REDIS_TEST_URL as REDIS_URL } from '../integration/queue-redis.ts';
 import { assertAnsweredInOrder, burst, countReplies, deliverRaw, makeChats, repliesIn, startEmulator, type Emulator } from './telegram-emulator.ts';
-import { demoKb, replyInLang, sleep, testConfig, testServices, until } from './telegram-harness.ts';
+import { demoKb, replyInLang, sleep, testConfig, testServices, until, type TestServices } from './telegram-harness.ts';
 
 const redisUp = await redisAvailable();
 const entries = await demoKb();
@@ -25,6 +25,7 @@ for (const backend of ['embedded', 'redis'] as const) {
     let emu: Emulator;
     let db: TestDatabase;
     let runtime: Runtime;
+    let services: TestServices;
     const prefix = `komek-e2e-${randomBytes(4).toString('hex')}`;
 
     before(async () => {
@@ -37,11 +38,13 @@ for (const backend of ['embedded', 'redis'] as const) {
         KOMEK_WORKER_CONCURRENCY: '8',
         ...(backend === 'redis' ? { REDIS_URL } : {}),
       });
-      runtime = await startRuntime(await testServices(db, config, entries), { role: 'all', telegram: { polling: { idleDelayMs: 30 } } });
+      services = await testServices(db, config, entries);
+      runtime = await startRuntime(services, { role: 'all', telegram: { polling: { idleDelayMs: 30 } } });
     });
 
     after(async () => {
       await runtime?.close();
+      await services?.close();
       await emu?.server.stop();
       await db?.drop();
       if (backend === 'redis') {

@@ -7,7 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../../app/config.ts';
-import { createLexicalRetriever } from '../../app/lexical-retriever.ts';
+import { createLexicalRetriever } from '../../inference/lexical-retriever.ts';
+import { openRedis } from '../../app/connections.ts';
 import type { RuntimeServices } from '../../app/runtime.ts';
 import type { KbEntry } from '../../core/kb.ts';
 import { parseKbJsonl } from '../../core/kb-format.ts';
@@ -35,8 +36,19 @@ export function testConfig(env: Record<string, string | undefined>): Config {
   return parseConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
 }
 
-/** The runtime's services over `db`, with the demo knowledge base imported. */
-export async function testServices(db: TestDatabase, config: Config, entries: KbEntry[], logger: Logger = recordingLogger()): Promise<RuntimeServices> {
+export type TestServices = RuntimeServices & { close(): Promise<void> };
+
+/**
+ * The runtime's services over `db`, with the demo knowledge base imported, and the Redis client
+ * when `config` names one (as the composition root opens it). `close()` closes that client, after
+ * the runtime; the database stays the caller's.
+ */
+export async function testServices(
+  db: TestDatabase,
+  config: Config,
+  entries: KbEntry[],
+  logger: Logger = recordingLogger(),
+): Promise<TestServices> {
   const kb = createKbRepository(db.database.db);
   await kb.import(entries, { changedBy: 'test' });
   const conversations = createConversationStore(db.database.db);
@@ -54,7 +66,8 @@ export async function testServices(db: TestDatabase, config: Config, entries: Kb
       officeHours: { from: '00:00', to: '23:59', days: [1, 2, 3, 4, 5, 6, 7], timezone: 'Asia/Almaty' },
     },
   });
-  return { config, logger, pipeline, conversations, database: db.database };
+  const redis = config.redisUrl ? openRedis(config.redisUrl, logger) : undefined;
+  return { config, logger, pipeline, conversations, database: db.database, redis, close: async () => redis?.disconnect() };
 }
 
 /** Does `text` read as a reply in `lang`: a knowledge-base answer or a fixed text of that language? */

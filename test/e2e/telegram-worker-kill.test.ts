@@ -15,7 +15,7 @@ import { createConversationStore } from '../../db/conversation-store.ts';
 import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { dropPrefix, redisAvailable, REDIS_TEST_URL as REDIS_URL } from '../integration/queue-redis.ts';
 import { assertAnsweredInOrder, burst, countReplies, makeChats, startEmulator, type Emulator } from './telegram-emulator.ts';
-import { demoKb, testConfig, testServices, until } from './telegram-harness.ts';
+import { demoKb, testConfig, testServices, until, type TestServices } from './telegram-harness.ts';
 
 const WORKER = fileURLToPath(new URL('./telegram-worker-process.ts', import.meta.url));
 const ready = (await redisAvailable()) && (await postgresAvailable());
@@ -25,6 +25,7 @@ describe('Telegram with a worker killed mid-burst', { skip: ready ? false : 'nee
   let emu: Emulator;
   let db: TestDatabase;
   let bots: Runtime;
+  let services: TestServices;
   const prefix = `komek-kill-${randomBytes(4).toString('hex')}`;
   const children: ChildProcess[] = [];
 
@@ -46,12 +47,14 @@ describe('Telegram with a worker killed mid-burst', { skip: ready ? false : 'nee
     emu = await startEmulator();
     db = await postgresDatabase();
     const config = testConfig({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, REDIS_URL, KOMEK_QUEUE_PREFIX: prefix });
-    bots = await startRuntime(await testServices(db, config, entries), { role: 'bots', telegram: { polling: { idleDelayMs: 30 } } });
+    services = await testServices(db, config, entries);
+    bots = await startRuntime(services, { role: 'bots', telegram: { polling: { idleDelayMs: 30 } } });
   });
 
   after(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await bots?.close();
+    await services?.close();
     await emu?.server.stop();
     await db?.drop();
     await dropPrefix(prefix);

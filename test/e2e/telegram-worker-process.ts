@@ -3,7 +3,8 @@
  * over the test's Postgres database and Redis (both named by the environment the test passes).
  * Prints "worker running" once it takes jobs; SIGTERM/SIGINT shut it down gracefully.
  */
-import { startRuntime, untilSignal } from '../../app/runtime.ts';
+import { startRuntime } from '../../app/runtime.ts';
+import { untilSignal } from '../../app/signals.ts';
 import { openDatabase } from '../../db/client.ts';
 import { demoKb, testConfig, testServices } from './telegram-harness.ts';
 
@@ -20,5 +21,6 @@ const runtime = await startRuntime(services, { role: 'worker' });
 process.stdout.write('worker running\n');
 await untilSignal(services.logger);
 await runtime.close();
+await services.close();
 await database.close();
 process.stdout.write('worker stopped\n');

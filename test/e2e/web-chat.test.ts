@@ -68,7 +68,14 @@ describe('web chat', () => {
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /<title>Көмек<\/title>/);
-    assert.match(html, /chat\/events/);
+    assert.match(html, /"maxChars":\d+/, 'the page carries its settings');
+    const script = await fetch(new URL('chat/assets/chat.js', `${runtime.url}/`));
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /javascript/);
+    assert.match(await script.text(), /chat\/events/);
+    const styles = await fetch(`${runtime.url}/chat/assets/chat.css`);
+    assert.equal(styles.status, 200);
+    assert.equal((await fetch(`${runtime.url}/chat/assets/nope.js`)).status, 404);
   });
 
   test('a question posted is answered over SSE, once, in its language, with buttons', async () => {

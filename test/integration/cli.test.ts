@@ -142,6 +142,12 @@ for (const [label, setup] of targets) {
       for (const l of lines) assert.deepEqual(Object.keys(l).sort(), ['action', 'alternatives', 'faq_id', 'lang', 'reply', 'score', 'text']);
     });
 
+    it('refuses a worker without REDIS_URL before opening the database', async () => {
+      const r = await komek(['worker'], env);
+      assert.equal(r.code, 78, r.stderr);
+      assert.equal(r.stderr, 'komek: worker needs REDIS_URL: without Redis the queue lives inside one process — run `komek start` instead\n');
+    });
+
     it('fails start-up naming a malformed variable', async () => {
       const r = await komek(['migrate'], { ...env, PORT: 'abc', KOMEK_DATADIR: 'typo' });
       assert.equal(r.code, 78);

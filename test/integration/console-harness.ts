@@ -8,6 +8,7 @@ import { createPipeline } from '../../core/pipeline.ts';
 import type { OutboundSink } from '../../core/ports.ts';
 import { systemClock } from '../../core/ports.ts';
 import { createHttpApp } from '../../app/http.ts';
+import { createConsoleStores } from '../../app/operator-console.ts';
 import { createConsoleMount, type ConsoleDeps } from '../../console/index.ts';
 import { createConversationStore } from '../../db/conversation-store.ts';
 import { createKbRepository } from '../../db/kb-repository.ts';
@@ -49,7 +50,7 @@ export async function consoleHarness(test: TestDatabase, options: ConsoleDeps['o
   const outbound = recordingSink();
   const logger = recordingLogger();
   const consoleMount = createConsoleMount({
-    db,
+    stores: createConsoleStores(db, kb),
     kb,
     conversations,
     outbound,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { systemClock } from '../../core/ports.ts';
 import { createHttpApp } from '../../app/http.ts';
+import { createConsoleStores } from '../../app/operator-console.ts';
 import { createConsoleMount } from '../../console/index.ts';
 import { createLoginThrottle } from '../../console/login-throttle.ts';
 import { openDatabase } from '../../db/client.ts';
@@ -132,7 +133,7 @@ for (const [kind, open] of await databaseKinds()) {
       const t = await open();
       const h = await consoleHarness(t);
       const second = createConsoleMount({
-        db: t.database.db,
+        stores: createConsoleStores(t.database.db, h.kb),
         kb: h.kb,
         conversations: h.conversations,
         outbound: recordingSink(),

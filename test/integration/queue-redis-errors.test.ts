@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createQueues, type Queues } from '../../app/runtime.ts';
+import type { Redis } from 'ioredis';
+import { openRedis } from '../../app/connections.ts';
+import { createQueues, type Queues } from '../../app/queues.ts';
 import type { QueueConsumer } from '../../core/ports.ts';
 import { createRedisWebHub } from '../../queue/redis-web-hub.ts';
 import { createMemoryHub, type WebHub } from '../../bots/web/hub.ts';
@@ -27,6 +29,7 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
   let port: number;
   let redis: ChildProcess;
   let queues: Queues;
+  let client: Redis;
   let consumer: QueueConsumer;
   let hub: WebHub;
   const handled: string[] = [];
@@ -45,7 +48,8 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
     port = await freePort();
     redis = await startRedisServer(port, ['--appendonly', 'no']);
     const config = testConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, KOMEK_QUEUE_PREFIX: `komek-err-${randomBytes(3).toString('hex')}` });
-    queues = createQueues(config, log, { partitions: 4 });
+    client = openRedis(config.redisUrl!, log);
+    queues = createQueues(config, { redis: client, logger: log }, { partitions: 4 });
     consumer = queues.inbound.process(async (m) => void handled.push(m.messageId), { concurrency: 2 });
     hub = await createRedisWebHub({ connection: queues.redis!, prefix: config.queuePrefix, logger: log, local: createMemoryHub() });
     await queues.inbound.add(message('m1'), { id: 'in-1', key: 'web|c' });
@@ -58,6 +62,7 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
     await consumer?.close();
     await hub?.close();
     await queues?.close();
+    client?.disconnect();
     if (redis) await stopProcess(redis);
   });
 

@@ -1,7 +1,7 @@
 /** Shutdown on signals: the first starts it, a second or the deadline ends the process. */
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { untilSignal } from '../../app/runtime.ts';
+import { untilSignal } from '../../app/signals.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 
 afterEach(() => {

@@ -4,7 +4,7 @@ import { initAuthCreds, type AuthenticationState } from '@whiskeysockets/baileys
 import { createWhatsAppAdapter, type WhatsAppAdapterDeps } from '../../bots/whatsapp/adapter.ts';
 import { backoffDelay, closeAction } from '../../bots/whatsapp/connection.ts';
 import { toDeliveryError } from '../../bots/whatsapp/errors.ts';
-import { fakeSocketFactory } from '../../bots/whatsapp/fake-socket.ts';
+import { fakeSocketFactory } from '../helpers/whatsapp-fake-socket.ts';
 import type { InboundMessage, OutboundMessage } from '../../core/envelopes.ts';
 import { PermanentError, TransientError } from '../../core/errors.ts';
 import { recordingLogger } from '../helpers/fakes.ts';

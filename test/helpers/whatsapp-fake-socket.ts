@@ -1,11 +1,12 @@
 /**
- * A stand-in for a Baileys socket, for tests and end-to-end runs without WhatsApp: events are
+ * A stand-in for a Baileys socket, for the adapter's tests (a test double, so it lives here and
+ * not among the adapter's production files): events are
  * emitted by hand, sends and presence updates are recorded. Behaves like the real one where the
  * adapter depends on it: `end()` emits one `connection.update` close, only once.
  */
 import { EventEmitter } from 'node:events';
 import type { AuthenticationState, BaileysEventMap, WAPresence } from '@whiskeysockets/baileys';
-import type { SocketFactory, WAEventName, WASocketLike } from './socket-like.ts';
+import type { SocketFactory, WAEventName, WASocketLike } from '../../bots/whatsapp/socket-like.ts';
 
 export interface FakeSocket extends WASocketLike {
   emit<T extends WAEventName>(event: T, arg: BaileysEventMap[T]): void;

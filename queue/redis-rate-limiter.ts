@@ -1,5 +1,6 @@
 /**
- * A fixed-window rate limiter in Redis, shared by every worker process.
+ * A fixed-window rate limiter in Redis, shared by every worker process: the Redis adapter of
+ * core's RateLimiter port (memory/rate-limiter.ts is the in-process one).
  */
 import type { Redis } from 'ioredis';
 import type { RateLimiter } from '../core/ports.ts';
