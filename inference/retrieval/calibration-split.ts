@@ -30,6 +30,8 @@ export interface CalibrationQuery {
   source: string;
   /** For positives: what was held out. */
   kind?: PositiveKind;
+  /** A noised copy of a held-out text (see choose-thresholds.ts for why it judges no wrong answer). */
+  noisedCopy?: boolean;
 }
 
 export interface CalibrationSplit {
@@ -63,7 +65,7 @@ export function makeCalibrationSplit(entries: readonly KbEntry[], corpus: readon
   const hold = (e: KbEntry, text: string, kind: PositiveKind, source: string) => {
     positives.push({ text, lang: e.lang, faqId: e.id, source, kind });
     for (let i = 0; i < opts.noisyCopies; i++) {
-      positives.push({ text: augment(text, e.lang, rng), lang: e.lang, faqId: e.id, source: `${source}~${i}`, kind });
+      positives.push({ text: augment(text, e.lang, rng), lang: e.lang, faqId: e.id, source: `${source}~${i}`, kind, noisedCopy: true });
     }
   };
   // A held-out text leaves its entry poorer than it really is (one alternative of one is all of

@@ -17,7 +17,7 @@ import { corpusGroups, kbGroups, type CorpusLike } from '../encoder/training-dat
 import { coveredServiceQueries, coveringEntries, DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type CalibrationQuery, type SplitOptions } from './calibration-split.ts';
 import { createDenseIndex, type DenseIndex } from './dense-index.ts';
 import { fitCalibrator, scoreQueries } from './fit-calibrator.ts';
-import { createHybridScorer } from './hybrid-scorer.ts';
+import { createHybridScorer, facetsByEntry } from './hybrid-scorer.ts';
 import { entryTexts, type EntryText } from './kb-texts.ts';
 import { createLexicalIndex } from './lexical-index.ts';
 import { linkCorpusToEntries } from './corpus-links.ts';
@@ -124,6 +124,8 @@ export async function calibrateHybrid(
     lexical: lexicalIndex,
     embed: async (text: string, lang: Lang | undefined) => (await embedder.embedQueries([text], [lang]))[0]!,
     background,
+    // From the entries as calibration sees them: a held-out phrasing's facet words are not evidence.
+    facets: facetsByEntry(split.trainEntries),
   });
   // Held-out services are the honest out-of-scope questions; when the knowledge base covers all
   // of them (a small corpus), trained services it does not cover stand in, and failing those the

@@ -11,7 +11,7 @@ import type { KnowledgeBase, Logger, Retriever, StoredVector } from '../../core/
 import type { Analyzer } from '../encoder/featurize.ts';
 import { createDenseIndex, type DenseIndex } from './dense-index.ts';
 import { encodeTexts, type TextEmbedder } from './embedder.ts';
-import { createHybridScorer } from './hybrid-scorer.ts';
+import { createHybridScorer, facetsByEntry } from './hybrid-scorer.ts';
 import { entryTexts } from './kb-texts.ts';
 import { createLexicalIndex } from './lexical-index.ts';
 import type { LogisticModel } from './logistic.ts';
@@ -37,6 +37,7 @@ export async function buildHybridScorer(
     lexical: createLexicalIndex(texts, analyzer),
     embed: async (text: string, lang: Lang | undefined) => (await encoder.embedQueries([text], [lang]))[0]!,
     background,
+    facets: facetsByEntry(entries),
   });
   // Closing waits for searches in flight, so swapping indexes never pulls a session from under one.
   let inFlight = 0;

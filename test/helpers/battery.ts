@@ -14,17 +14,18 @@ import { analyze } from '../../inference/text/index.ts';
  * The shared bars are the issue's budgets: wrong answers ≤ 3% (≤ 5% for any one seed), out of
  * scope not answered ≥ 90%, requests for a person escalated ≥ 95%. The per-knowledge-base floors
  * of "answered right", recall@3 and top-1 are what this model reaches (means of the three seeds
- * when written: a 77/99/97, b 39/96/81, c 47/92/81, d 58/96/89, e 40/95/82), rounded down — below the issue's targets (answered right ≥ 85%, recall@3 ≥ 95%) on most
- * of them; they catch regressions, and the original failure (a foreign knowledge base answering
- * nothing at all) most of all.
+ * when written, with the facet features and the judging of noised copies: a 87/99/97, b 49/98/86,
+ * c 52/92/81, d 55/96/89, e 48/92/81), rounded down — below the issue's targets (answered right
+ * ≥ 85%, recall@3 ≥ 95%) on most of them; they catch regressions, and the original failure (a
+ * foreign knowledge base answering nothing at all) most of all.
  */
 export const SEEDS = [42, 1, 2];
 export const FLOORS: Record<string, { right: number; recall3: number; top1: number; wrong?: number }> = {
-  'a-national': { right: 0.7, recall3: 0.97, top1: 0.93 },
-  'b-facets': { right: 0.33, recall3: 0.93, top1: 0.75 },
-  'c-city': { right: 0.42, recall3: 0.88, top1: 0.76 },
-  'd-tiny': { right: 0.52, recall3: 0.92, top1: 0.83 },
-  'e-no-alts': { right: 0.35, recall3: 0.9, top1: 0.76 },
+  'a-national': { right: 0.84, recall3: 0.97, top1: 0.95 },
+  'b-facets': { right: 0.46, recall3: 0.96, top1: 0.84 },
+  'c-city': { right: 0.49, recall3: 0.9, top1: 0.79 },
+  'd-tiny': { right: 0.52, recall3: 0.94, top1: 0.87 },
+  'e-no-alts': { right: 0.46, recall3: 0.9, top1: 0.78 },
 };
 
 /** Trains the battery knowledge base `name` over three seeds and holds it to its bars. */
