@@ -5,9 +5,10 @@
 import type { Context, Handler } from 'hono';
 import type { OperatorActions, OperatorActor } from '../core/operator-actions.ts';
 import { OperatorActionError } from '../core/operator-errors.ts';
-import type { AuditTrail, Clock, KnowledgeBase, Logger } from '../core/ports.ts';
+import type { AuditTrail, Clock, KnowledgeBase, Logger, OperatorConversations } from '../core/ports.ts';
 import type { createAnalytics } from '../db/analytics.ts';
 import type { createUnansweredReport } from '../db/analytics-unanswered.ts';
+import type { LoginFailures } from '../db/login-failures.ts';
 import type { OperatorAccounts } from '../db/operator-accounts.ts';
 import type { createOperatorAudit } from '../db/operator-audit.ts';
 import type { OperatorCanned } from '../db/operator-canned.ts';
@@ -19,16 +20,26 @@ import type { ConsoleEnv } from './session-guard.ts';
 /** The audit trail the console writes and shows to admins. */
 export type ConsoleAudit = AuditTrail & Pick<ReturnType<typeof createOperatorAudit>, 'list'>;
 
-export interface ConsoleContext {
-  kb: KnowledgeBase;
+/**
+ * The repositories the console reads and writes, built by the composition root
+ * (`app/operator-console.ts`) so that the console never holds a raw database handle.
+ */
+export interface ConsoleStores {
   accounts: OperatorAccounts;
   audit: ConsoleAudit;
-  canned: OperatorCanned;
   queue: OperatorQueue;
+  canned: OperatorCanned;
+  conversations: OperatorConversations;
+  loginFailures: LoginFailures;
   analytics: ReturnType<typeof createAnalytics>;
   unanswered: ReturnType<typeof createUnansweredReport>;
   /** The knowledge base as admins edit it (list, history, save). */
   kbAdmin: OperatorKb;
+}
+
+/** The stores every route handler reads (the others stay with the login and the live feed). */
+export interface ConsoleContext extends Pick<ConsoleStores, 'accounts' | 'audit' | 'canned' | 'queue' | 'analytics' | 'unanswered' | 'kbAdmin'> {
+  kb: KnowledgeBase;
   actions: OperatorActions;
   live: LiveFeed;
   clock: Clock;

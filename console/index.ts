@@ -4,22 +4,17 @@
  */
 import { Hono } from 'hono';
 import { createOperatorActions, type OperatorActions } from '../core/operator-actions.ts';
-import type { Clock, ConversationEvents, ConversationStore, KnowledgeBase, Logger, OperatorConversations, OutboundSink } from '../core/ports.ts';
+import type { Clock, ConversationEvents, ConversationStore, KnowledgeBase, Logger, OutboundSink } from '../core/ports.ts';
 import type { Config } from '../app/config.ts';
 import type { Mount } from '../app/http.ts';
-import type { createAnalytics } from '../db/analytics.ts';
-import type { createUnansweredReport } from '../db/analytics-unanswered.ts';
-import type { LoginFailures } from '../db/login-failures.ts';
-import type { OperatorAccounts } from '../db/operator-accounts.ts';
-import type { OperatorCanned } from '../db/operator-canned.ts';
-import type { OperatorKb } from '../db/operator-kb.ts';
-import type { OperatorQueue } from '../db/operator-queue.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { insightRoutes } from './insight-routes.ts';
 import { kbRoutes } from './kb-routes.ts';
 import { logoutRoute, mountLogin } from './auth-routes.ts';
 import { createClientAddressResolver } from './client-address.ts';
-import type { ConsoleAudit, ConsoleContext, ConsoleRoute } from './context.ts';
+import type { ConsoleContext, ConsoleRoute, ConsoleStores } from './context.ts';
+
+export type { ConsoleStores } from './context.ts';
 import { createLiveFeed } from './live-feed.ts';
 import { createLoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { operatorRoutes } from './operator-routes.ts';
@@ -27,21 +22,6 @@ import { mountPages } from './pages.ts';
 import { mountSetup } from './setup-routes.ts';
 import { createSessionGuard, type ConsoleEnv } from './session-guard.ts';
 
-/**
- * The repositories the console reads and writes, built by the composition root
- * (`app/operator-console.ts`) so that the console never holds a raw database handle.
- */
-export interface ConsoleStores {
-  accounts: OperatorAccounts;
-  audit: ConsoleAudit;
-  queue: OperatorQueue;
-  canned: OperatorCanned;
-  conversations: OperatorConversations;
-  loginFailures: LoginFailures;
-  analytics: ReturnType<typeof createAnalytics>;
-  unanswered: ReturnType<typeof createUnansweredReport>;
-  kbAdmin: OperatorKb;
-}
 
 export interface ConsoleDeps {
   stores: ConsoleStores;
