@@ -147,8 +147,8 @@ export type Resolution =
   | { kind: 'entry'; faqId: string; score: number }
   /** A follow-up answered by sentences of the topic entry's answer. */
   | { kind: 'sentences'; faqId: string; sentences: string[]; score: number }
-  /** A follow-up on the topic that the knowledge base does not answer. */
-  | { kind: 'missing'; faqId: string; facets: Facet[] };
+  /** A follow-up on the topic whose detail the topic's answer does not state (as far as its cue words tell). */
+  | { kind: 'missing'; faqId: string; facets: Facet[]; score: number };
 
 /** What the resolver reads off a message before any retrieval. */
 export interface MessageSignals {
@@ -251,7 +251,7 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
   const entry = entryIn(topicId, input.entries, lang);
   const sentences = entry ? answeringSentences(entry.answer, input.text, facets) : [];
   if (sentences.length > 0) return { kind: 'sentences', faqId: topicId, sentences, score: score(topicId) };
-  return { kind: 'missing', faqId: topicId, facets };
+  return { kind: 'missing', faqId: topicId, facets, score: score(topicId) };
 }
 
 function entryIn(id: string, entries: readonly StoredKbEntry[], lang: Lang): StoredKbEntry | undefined {
