@@ -8,14 +8,14 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { KbEntry } from '../core/kb.ts';
-import { loadCorpus } from '../inference/corpus/load-corpus.ts';
+import { loadCorpus } from '../inference/load-corpus.ts';
 import { padBatch, type Features } from '../inference/encoder/featurize.ts';
 import { createOnnxEncoder } from '../inference/encoder/onnx-encoder.ts';
 import { ONNX_IO } from '../inference/encoder/onnx-export.ts';
 import { createRng } from '../inference/encoder/prng.ts';
 import { readDemoParts } from '../inference/eval/demo-data.ts';
 import { trainedEmbedder } from '../inference/retrieval/embedder.ts';
-import { backgroundIndex, fitRetrieval } from '../inference/retrieval/fit-retrieval.ts';
+import { backgroundIndex, fitRetrieval } from '../inference/training/fit-retrieval.ts';
 import { buildHybridScorer } from '../inference/retrieval/hybrid-retriever.ts';
 import { calibrate } from '../inference/retrieval/scorer.ts';
 import { analyze } from '../inference/text/index.ts';

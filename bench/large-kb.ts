@@ -7,12 +7,12 @@
 import { decide } from '../core/decide.ts';
 import { detectPersonRequest } from '../core/person-request.ts';
 import { detectSmallTalk } from '../core/small-talk.ts';
-import { loadCorpus } from '../inference/corpus/load-corpus.ts';
+import { loadCorpus } from '../inference/load-corpus.ts';
 import { createOnnxEncoder } from '../inference/encoder/onnx-encoder.ts';
 import { readBattery } from '../inference/eval/battery.ts';
 import { evaluateSystems } from '../inference/eval/run-eval.ts';
 import { trainedEmbedder } from '../inference/retrieval/embedder.ts';
-import { backgroundIndex, fitRetrieval } from '../inference/retrieval/fit-retrieval.ts';
+import { backgroundIndex, fitRetrieval } from '../inference/training/fit-retrieval.ts';
 import { buildHybridScorer } from '../inference/retrieval/hybrid-retriever.ts';
 import { calibrate, calibratedRetriever } from '../inference/retrieval/scorer.ts';
 import { analyze } from '../inference/text/index.ts';

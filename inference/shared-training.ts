@@ -7,7 +7,7 @@
  */
 import type { KnowledgeBase, Logger, ModelStore } from '../core/ports.ts';
 import { MODEL_KIND } from './encoder/meta.ts';
-import type { TrainProgress } from './encoder/train-model.ts';
+import type { TrainProgress } from './training/train-model.ts';
 import type { SelfCheck } from './retrieval/self-check.ts';
 
 export interface TrainResult {

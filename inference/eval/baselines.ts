@@ -6,10 +6,10 @@
  */
 import type { KbEntry } from '../../core/kb.ts';
 import type { Analyzer } from '../encoder/featurize.ts';
-import type { CorpusLike } from '../encoder/training-data.ts';
-import { DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type SplitOptions } from '../retrieval/calibration-split.ts';
-import { chooseThresholds } from '../retrieval/choose-thresholds.ts';
-import { fitCalibrator, scoreQueries } from '../retrieval/fit-calibrator.ts';
+import type { CorpusLike } from '../training/training-data.ts';
+import { DEFAULT_SPLIT, makeCalibrationSplit, outOfScopeQueries, type SplitOptions } from '../training/calibration-split.ts';
+import { chooseThresholds } from '../training/choose-thresholds.ts';
+import { fitCalibrator, scoreQueries } from '../training/fit-calibrator.ts';
 import { entryTexts } from '../retrieval/kb-texts.ts';
 import { createLexicalIndex } from '../retrieval/lexical-index.ts';
 import { createLexicalScorer } from '../retrieval/lexical-scorer.ts';

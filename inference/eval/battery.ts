@@ -47,7 +47,7 @@ export async function readBattery(names?: readonly string[], dir = BATTERY_DIR):
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { loadCorpus } = await import('../corpus/load-corpus.ts');
+  const { loadCorpus } = await import('../load-corpus.ts');
   const { analyze } = await import('../text/index.ts');
   const { evaluateKnowledgeBase } = await import('./kb-eval.ts');
   const { formatTable } = await import('./table.ts');

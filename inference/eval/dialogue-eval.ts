@@ -23,10 +23,10 @@ import type { Thresholds } from '../../core/decide.ts';
 import { encodeButton } from '../../core/envelopes.ts';
 import { createOnnxEncoder } from '../encoder/onnx-encoder.ts';
 import type { Analyzer } from '../encoder/featurize.ts';
-import type { CorpusLike } from '../encoder/training-data.ts';
+import type { CorpusLike } from '../training/training-data.ts';
 import { createLanguageDetector } from '../language.ts';
 import { trainedEmbedder } from '../retrieval/embedder.ts';
-import { backgroundIndex, fitRetrieval, type FitOptions } from '../retrieval/fit-retrieval.ts';
+import { backgroundIndex, fitRetrieval, type FitOptions } from '../training/fit-retrieval.ts';
 import { buildHybridScorer } from '../retrieval/hybrid-retriever.ts';
 import { calibratedRetriever } from '../retrieval/scorer.ts';
 import type { Expectation } from './dataset.ts';
@@ -264,7 +264,7 @@ export async function withTrainedKb<T>(
 
 async function main(argv: string[]): Promise<void> {
   const { readFile } = await import('node:fs/promises');
-  const { loadCorpus } = await import('../corpus/load-corpus.ts');
+  const { loadCorpus } = await import('../load-corpus.ts');
   const { analyze } = await import('../text/index.ts');
   const { readKbFile } = await import('./battery.ts');
   const seedAt = argv.indexOf('--seed');

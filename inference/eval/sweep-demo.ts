@@ -9,11 +9,11 @@
  */
 import { decide } from '../../core/decide.ts';
 import { readDemoParts } from './demo-data.ts';
-import { loadCorpus } from '../corpus/load-corpus.ts';
-import { fitRetrieval } from '../retrieval/fit-retrieval.ts';
+import { loadCorpus } from '../load-corpus.ts';
+import { fitRetrieval } from '../training/fit-retrieval.ts';
 import { calibrate } from '../retrieval/scorer.ts';
 import { analyze } from '../text/index.ts';
-import { sweepThresholds, type SweepCase } from './sweep.ts';
+import { sweepThresholds, type SweepCase } from '../training/sweep.ts';
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--min-rejection');

@@ -26,7 +26,7 @@ export function entryTexts(entries: readonly KbEntry[], opts: { withAnswer?: boo
   const out: EntryText[] = [];
   for (const e of entries) {
     if (!e.enabled) continue;
-    // Empty only while calibrating, when the question is held out (calibration-split.ts).
+    // Empty only while calibrating, when the question is held out (training/calibration-split.ts).
     if (e.question) out.push({ faqId: e.id, lang: e.lang, field: 'q', text: e.question });
     e.altQuestions.forEach((text, i) => out.push({ faqId: e.id, lang: e.lang, field: `a${i}`, text }));
     if (opts.withAnswer ?? true) {

@@ -11,7 +11,7 @@ import { decide } from '../../core/decide.ts';
 import type { KbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
 import type { Candidate } from '../../core/ports.ts';
-import type { CalibrationQuery } from './calibration-split.ts';
+import type { CalibrationQuery } from '../training/calibration-split.ts';
 
 /** Fewer positives than this cannot calibrate a confidence: training fails instead. */
 export const MIN_POSITIVES = 8;

@@ -5,7 +5,7 @@
  * knowledge base (seed 42), takes the calibration split generated from it — held-out alternative
  * phrasings, clean and noised, as answerable questions; phrasings of corpus services the
  * knowledge base does not cover as out-of-scope ones; never the development sets — and sweeps
- * (inference/eval/sweep.ts): answer and margin for the highest share of correct outcomes (right
+ * (inference/training/sweep.ts): answer and margin for the highest share of correct outcomes (right
  * answer for an answerable question, no answer for an out-of-scope one) among settings that leave
  * at least 90% of out-of-scope questions unanswered; then clarify for the most answerable
  * questions answered or offered while at most 25% of out-of-scope ones are offered choices (a

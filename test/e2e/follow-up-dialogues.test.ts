@@ -20,7 +20,7 @@ import { systemClock } from '../../core/ports.ts';
 import { t } from '../../core/texts.ts';
 import { createConversationStore } from '../../db/conversation-store.ts';
 import { createKbRepository } from '../../db/kb-repository.ts';
-import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
+import { loadCorpus } from '../../inference/load-corpus.ts';
 import { withTrainedKb } from '../../inference/eval/dialogue-eval.ts';
 import { analyze } from '../../inference/text/index.ts';
 import { launchChromium } from '../helpers/browser.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
+import { loadCorpus } from '../../inference/load-corpus.ts';
 import { readBattery } from '../../inference/eval/battery.ts';
 import { evaluateKnowledgeBase } from '../../inference/eval/kb-eval.ts';
 import type { Metrics } from '../../inference/eval/metrics.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { KbEntry } from '../../core/kb.ts';
-import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
+import { loadCorpus } from '../../inference/load-corpus.ts';
 import { evaluateDialogues, parseDialoguesJsonl, withTrainedKb, type DialogueFigures, type KindFigures } from '../../inference/eval/dialogue-eval.ts';
 import { analyze } from '../../inference/text/index.ts';
 

@@ -12,7 +12,7 @@ import { openDatabase } from '../../db/client.ts';
 import { createKbRepository } from '../../db/kb-repository.ts';
 import { createModelStore } from '../../db/model-store.ts';
 import type { Logger } from '../../core/ports.ts';
-import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
+import { loadCorpus } from '../../inference/load-corpus.ts';
 import { createInference } from '../../inference/index.ts';
 
 type Command = { id: number; t: 'ensure' | 'train' | 'retrieve'; text?: string };

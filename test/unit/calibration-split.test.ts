@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KbEntry } from '../../core/kb.ts';
-import type { CorpusLike } from '../../inference/encoder/training-data.ts';
-import { coveringEntries, makeCalibrationSplit, DEFAULT_SPLIT, type CalibrationQuery } from '../../inference/retrieval/calibration-split.ts';
-import { chooseThresholds } from '../../inference/retrieval/choose-thresholds.ts';
+import type { CorpusLike } from '../../inference/training/training-data.ts';
+import { coveringEntries, makeCalibrationSplit, DEFAULT_SPLIT, type CalibrationQuery } from '../../inference/training/calibration-split.ts';
+import { chooseThresholds } from '../../inference/training/choose-thresholds.ts';
 import { entryTexts } from '../../inference/retrieval/kb-texts.ts';
 import { assertCalibratable, CalibrationError } from '../../inference/retrieval/self-check.ts';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CorpusFormatError, loadCorpus, type CorpusService } from '../../inference/corpus/load-corpus.ts';
+import { CorpusFormatError, loadCorpus, type CorpusService } from '../../inference/load-corpus.ts';
 
-const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../inference/corpus');
+const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../data/corpus');
 const CYRILLIC = /[\u0400-\u04FF]/;
 const LATIN = /[a-z]/i;
 

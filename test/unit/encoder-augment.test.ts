@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { augment, stripKazakhLetters, typo } from '../../inference/encoder/augment.ts';
-import { cyrillicToLatin } from '../../inference/encoder/cyrillic-to-latin.ts';
+import { augment, stripKazakhLetters, typo } from '../../inference/training/augment.ts';
+import { cyrillicToLatin } from '../../inference/training/cyrillic-to-latin.ts';
 import { createRng } from '../../inference/encoder/prng.ts';
 
 test('Kazakh in Latin letters: informal keyboard spelling and the 2021 alphabet', () => {

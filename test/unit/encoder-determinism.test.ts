@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Analysis } from '../../inference/encoder/featurize.ts';
 import { readDemoKb } from '../../app/services.ts';
-import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
-import { trainModel } from '../../inference/encoder/train-model.ts';
-import { fitRetrieval } from '../../inference/retrieval/fit-retrieval.ts';
+import { loadCorpus } from '../../inference/load-corpus.ts';
+import { trainModel } from '../../inference/training/train-model.ts';
+import { fitRetrieval } from '../../inference/training/fit-retrieval.ts';
 import { analyze as analyzeText } from '../../inference/text/index.ts';
 
 function analyze(text: string): Analysis {

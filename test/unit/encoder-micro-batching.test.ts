@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Analysis } from '../../inference/encoder/featurize.ts';
 import { createMicroBatcher } from '../../inference/micro-batcher.ts';
 import { createOnnxEncoder } from '../../inference/encoder/onnx-encoder.ts';
-import { trainModel } from '../../inference/encoder/train-model.ts';
+import { trainModel } from '../../inference/training/train-model.ts';
 
 function analyze(text: string): Analysis {
   const normalized = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

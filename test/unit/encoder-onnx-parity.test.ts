@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Analysis } from '../../inference/encoder/featurize.ts';
 import { forward } from '../../inference/encoder/model.ts';
 import { createOnnxEncoder } from '../../inference/encoder/onnx-encoder.ts';
-import { trainModel } from '../../inference/encoder/train-model.ts';
+import { trainModel } from '../../inference/training/train-model.ts';
 
 /** A tiny analyser so the test exercises the encoder alone. */
 function analyze(text: string): Analysis {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadCorpus } from '../../inference/corpus/load-corpus.ts';
+import { loadCorpus } from '../../inference/load-corpus.ts';
 import type { Metrics } from '../../inference/eval/metrics.ts';
 import { readDemoParts, readDevSet } from '../../inference/eval/demo-data.ts';
 import { evaluateKnowledgeBase } from '../../inference/eval/kb-eval.ts';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { decide } from '../../core/decide.ts';
 import { parseEvalJsonl } from '../../inference/eval/dataset.ts';
 import { computeMetrics, type Outcome } from '../../inference/eval/metrics.ts';
-import { sweepThresholds } from '../../inference/eval/sweep.ts';
+import { sweepThresholds } from '../../inference/training/sweep.ts';
 import { formatTable } from '../../inference/eval/table.ts';
 
 const o = (p: Partial<Outcome>): Outcome => ({ lang: 'ru', expect: 'answer', faqId: 'a', ranked: [], action: 'fallback', answered: null, ...p });

@@ -6,9 +6,9 @@
  */
 import type { KbEntry } from '../../core/kb.ts';
 import type { Analyzer } from '../encoder/featurize.ts';
-import type { CorpusLike } from '../encoder/training-data.ts';
-import { entryTexts } from './kb-texts.ts';
-import { createLexicalIndex } from './lexical-index.ts';
+import type { CorpusLike } from './training-data.ts';
+import { entryTexts } from '../retrieval/kb-texts.ts';
+import { createLexicalIndex } from '../retrieval/lexical-index.ts';
 
 /** For each corpus service: its phrasings' count, and how many of them find each entry first. */
 export function entryVotes(entries: readonly KbEntry[], corpus: readonly CorpusLike[], analyzer: Analyzer): { service: string; texts: number; votes: Map<string, number> }[] {

@@ -12,7 +12,7 @@
  *    are allowed for a bounded share of out-of-scope questions (these calibration negatives are
  *    the hard kind: other government services, not small talk).
  *
- * Training runs it on every knowledge base's own calibration data (retrieval/choose-thresholds.ts);
+ * Training runs it on every knowledge base's own calibration data (training/choose-thresholds.ts);
  * sweep-demo.ts runs it on the demo knowledge base's.
  */
 import type { Decision, Thresholds } from '../../core/decide.ts';

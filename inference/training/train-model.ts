@@ -5,15 +5,15 @@
  */
 import type { Lang } from '../../core/lang.ts';
 import { augment } from './augment.ts';
-import { DEFAULT_FEATURIZER_PARAMS, rawFeatures, toFeatures, type Analyzer, type FeaturizerParams, type RawFeatures } from './featurize.ts';
-import { MODEL_KIND, type EncoderMeta } from './meta.ts';
-import { outputDim, type EncoderWeights } from './model.ts';
-import { exportOnnx } from './onnx-export.ts';
-import { dequantized, quantizeEmbedding } from './quantize.ts';
-import { createRng, deriveSeed } from './prng.ts';
+import { DEFAULT_FEATURIZER_PARAMS, rawFeatures, toFeatures, type Analyzer, type FeaturizerParams, type RawFeatures } from '../encoder/featurize.ts';
+import { MODEL_KIND, type EncoderMeta } from '../encoder/meta.ts';
+import { outputDim, type EncoderWeights } from '../encoder/model.ts';
+import { exportOnnx } from '../encoder/onnx-export.ts';
+import { dequantized, quantizeEmbedding } from '../encoder/quantize.ts';
+import { createRng, deriveSeed } from '../encoder/prng.ts';
 import type { TextGroup } from './training-data.ts';
 import { trainEncoder, type TrainingGroup, type TrainingPhase } from './trainer.ts';
-import { buildVocabulary, serializeVocabulary } from './vocabulary.ts';
+import { buildVocabulary, serializeVocabulary } from '../encoder/vocabulary.ts';
 
 export interface TrainModelOptions {
   seed: number;

@@ -7,9 +7,9 @@
  */
 import type { Lang } from '../../core/lang.ts';
 import { adamAll, adamRows, createAdamState, DEFAULT_ADAM, type AdamOptions } from './adam.ts';
-import type { Features } from './featurize.ts';
-import { denseForward, initWeights, outputDim, pool, type EncoderWeights } from './model.ts';
-import { createRng, type Rng } from './prng.ts';
+import type { Features } from '../encoder/featurize.ts';
+import { denseForward, initWeights, outputDim, pool, type EncoderWeights } from '../encoder/model.ts';
+import { createRng, type Rng } from '../encoder/prng.ts';
 
 /** One text of a group, already featurized: variant 0 is the clean text, others are noised. */
 export interface TrainingItem {

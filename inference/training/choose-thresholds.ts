@@ -12,11 +12,11 @@
 import { decide, type Thresholds } from '../../core/decide.ts';
 import type { Candidate } from '../../core/ports.ts';
 import { createRng, deriveSeed } from '../encoder/prng.ts';
-import { measureThresholds, sweepThresholds, type SweepCase, type SweepOptions, type SweepResult } from '../eval/sweep.ts';
+import { measureThresholds, sweepThresholds, type SweepCase, type SweepOptions, type SweepResult } from './sweep.ts';
 import type { CalibrationQuery } from './calibration-split.ts';
 import { fitCalibrator } from './fit-calibrator.ts';
-import { predict } from './logistic.ts';
-import type { ScoredCandidate } from './scorer.ts';
+import { predict } from '../retrieval/logistic.ts';
+import type { ScoredCandidate } from '../retrieval/scorer.ts';
 
 /** The budgets every knowledge base is held to (issue: wrong answers ≤ 3%, out of scope ≥ 90%). */
 export const ERROR_BUDGET: Required<Omit<SweepOptions, 'marginStep'>> = { maxWrong: 0.03, minRejection: 0.9, maxOosOffered: 0.25 };

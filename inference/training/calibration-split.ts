@@ -14,9 +14,9 @@
  */
 import type { KbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
-import { augment } from '../encoder/augment.ts';
+import { augment } from './augment.ts';
 import { createRng, deriveSeed } from '../encoder/prng.ts';
-import type { CorpusLike } from '../encoder/training-data.ts';
+import type { CorpusLike } from './training-data.ts';
 
 /** How a positive calibration question was made. */
 export type PositiveKind = 'alt' | 'question' | 'variant' | 'corpus';

@@ -3,9 +3,9 @@
  * labelled 1 when it is the entry that answers the query. Out-of-scope queries contribute only
  * negatives, which is what teaches the confidence to stay low when nothing fits.
  */
-import { fitLogistic, type LogisticModel } from './logistic.ts';
+import { fitLogistic, type LogisticModel } from '../retrieval/logistic.ts';
 import type { CalibrationQuery } from './calibration-split.ts';
-import type { CandidateScorer, ScoredCandidate } from './scorer.ts';
+import type { CandidateScorer, ScoredCandidate } from '../retrieval/scorer.ts';
 
 /** Scores every query once (the scored lists also serve the threshold sweep). */
 export async function scoreQueries(scorer: CandidateScorer, queries: readonly CalibrationQuery[]): Promise<ScoredCandidate[][]> {

@@ -18,7 +18,7 @@ export interface TextGroup {
   texts: LabelledText[];
 }
 
-/** The corpus shape (see inference/corpus). */
+/** The corpus shape (see data/corpus and inference/load-corpus.ts). */
 export interface CorpusLike {
   service: string;
   category: string;

@@ -4,7 +4,7 @@
  */
 import type { Lang } from '../../core/lang.ts';
 import { cyrillicToLatin } from './cyrillic-to-latin.ts';
-import type { Rng } from './prng.ts';
+import type { Rng } from '../encoder/prng.ts';
 
 /** Kazakh letters people replace with the nearest Russian ones when their keyboard lacks them. */
 const KAZAKH_TO_RUSSIAN: Record<string, string> = {

@@ -1,7 +1,8 @@
 /**
  * Loads Kömek's citizen-question corpus: many phrasings per government service, in Kazakh,
  * Russian and English, used to pretrain the encoder before it adapts to a deployer's knowledge
- * base. The corpus ships as `services-*.jsonl` files next to this module; see README.md.
+ * base. The corpus ships as `services-*.jsonl` files in `data/corpus/` (data beside the demo knowledge
+ * base, not code); see its README.md.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -46,13 +47,13 @@ const lineSchema = z.strictObject({
   en: z.array(phrasing),
 });
 
-/** The folder this module lives in: the corpus travels with the code, wherever it is installed. */
+/** `data/corpus/` of this installation: the corpus travels with the code, wherever it is installed. */
 function defaultDir(): string {
-  return fileURLToPath(new URL('.', import.meta.url));
+  return fileURLToPath(new URL('../data/corpus/', import.meta.url));
 }
 
 /**
- * Reads every `services-*.jsonl` in `dir` (default: the folder of this module), in file-name
+ * Reads every `services-*.jsonl` in `dir` (default: `data/corpus/`), in file-name
  * order, and validates each line.
  *
  * @throws CorpusFormatError naming file and line for invalid JSON, a wrong shape, or a service id
