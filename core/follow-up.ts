@@ -147,8 +147,8 @@ export type Resolution =
   | { kind: 'entry'; faqId: string; score: number }
   /** A follow-up answered by sentences of the topic entry's answer. */
   | { kind: 'sentences'; faqId: string; sentences: string[]; score: number }
-  /** A follow-up on the topic that the knowledge base does not answer. */
-  | { kind: 'missing'; faqId: string; facets: Facet[] };
+  /** A follow-up on the topic whose detail the topic's answer does not state (as far as its cue words tell). */
+  | { kind: 'missing'; faqId: string; facets: Facet[]; score: number };
 
 /** What the resolver reads off a message before any retrieval. */
 export interface MessageSignals {
@@ -211,9 +211,10 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
   // The service's words joined to the message find the topic confidently, and more surely than the
   // message finds anything alone: the calibrated scores say it continues the topic.
   const combinedHolds = !!combined[0] && inFamily.has(combined[0].faqId) && combined[0].score >= thresholds.answer && combined[0].score >= (top?.score ?? 0) + thresholds.margin && !(confident(alone) && !inFamily.has(top!.faqId));
-  // Joined with the service's words the message still finds the same entry of another service it
-  // finds alone: the retriever hears a question of its own, whatever the words look like.
-  if (top && !inFamily.has(top.faqId) && top.score >= thresholds.clarify && combined[0]?.faqId === top.faqId) return { kind: 'own' };
+  // Joined with the service's words the message still finds another service first, and alone it
+  // finds one plausibly: the retriever hears a question of its own, whatever the words look like
+  // («у меня ещё вопрос по пособию при рождении ребенка какая сумма» after a passport's documents).
+  if (top && !inFamily.has(top.faqId) && top.score >= thresholds.clarify && combined[0] && !inFamily.has(combined[0].faqId)) return { kind: 'own' };
   if (!signals.namesNoTopic) {
     // The words of its own name another service (on their own or in the whole message): a switch.
     // With words of its own a plausible entry elsewhere is enough; one stray word needs a confident one.
@@ -251,7 +252,7 @@ export function resolveFollowUp(input: ResolveInput): Resolution {
   const entry = entryIn(topicId, input.entries, lang);
   const sentences = entry ? answeringSentences(entry.answer, input.text, facets) : [];
   if (sentences.length > 0) return { kind: 'sentences', faqId: topicId, sentences, score: score(topicId) };
-  return { kind: 'missing', faqId: topicId, facets };
+  return { kind: 'missing', faqId: topicId, facets, score: score(topicId) };
 }
 
 function entryIn(id: string, entries: readonly StoredKbEntry[], lang: Lang): StoredKbEntry | undefined {

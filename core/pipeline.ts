@@ -398,9 +398,16 @@ export function createPipeline(deps: PipelineDeps) {
     if (!entry) return undefined;
     const operator: Button = { label: t('operatorButton', lang), action: { type: 'operator' } };
     if (r.kind === 'missing') {
-      // Said plainly, an operator offered; the topic stays and the fallback streak does not grow:
-      // the bot knew the service, only not this detail of it.
-      return { ...reply(ctx, 'fallback', t('facetMissing', lang, { topic: entry.question }), [operator]), score: 0, followUp: 'missing' };
+      // Said plainly, with the whole answer below it and an operator offered: the cue words that
+      // look for the detail can miss the sentence that states it, and where the answer really is
+      // silent the citizen still sees everything the knowledge base knows of the service (the
+      // outside writers of the dialogue sets expected the entry here far more often than a
+      // refusal). The topic stays and the fallback streak does not grow.
+      if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', entry.id);
+      if (ctx.conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
+      const body = `${t('facetMissing', lang, { topic: entry.question })}\n\n${entry.answer}`;
+      const buttons: Button[] = [...feedbackButtons(entry.id, lang), operator];
+      return { ...reply(ctx, 'answer', withSource(body, entry, lang), buttons), faqId: entry.id, score: r.score, alternatives: [], followUp: 'missing' };
     }
     if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', entry.id);
     if (ctx.conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;

@@ -38,10 +38,11 @@ export const TEXTS = {
   /** Leads a follow-up answered by sentences of the topic's answer, so it is clear what they are about. */
   followUpAbout: { kk: '«{topic}» бойынша:', ru: 'По вопросу «{topic}»:', en: 'On "{topic}":' },
   fullAnswerButton: { kk: 'Толық жауап', ru: 'Полный ответ', en: 'Full answer' },
+  /** Leads the whole answer when the follow-up's detail is not stated in it (see pipeline.ts). */
   facetMissing: {
-    kk: '«{topic}» бойынша бұл сұраққа менде дайын жауап жоқ. Операторға жазсаңыз, маман нақтылап береді.',
-    ru: 'По вопросу «{topic}» на это у меня нет готового ответа. Оператор может уточнить — напишите ему.',
-    en: 'I have no ready answer to that about "{topic}". An operator can find out for you.',
+    kk: '«{topic}» туралы жауапта дәл мұны таппадым. Онда айтылғанның бәрі төменде; нақтылау керек болса, оператор анықтап береді.',
+    ru: 'В ответе на вопрос «{topic}» я не нашёл именно этого. Ниже всё, что в нём сказано; если нужно уточнить, оператор поможет.',
+    en: 'I could not find exactly that in the answer to "{topic}". Below is all it says; an operator can find out the rest.',
   },
   escalated: {
     kk: 'Сізді операторға қостым. Кезектегі орныңыз: {place}, шамамен {wait} мин күтіңіз. Жауап осы чатқа келеді. Күте тұрып маған сұрақ қоя беріңіз — білетінімді бірден айтамын.',

@@ -8,6 +8,7 @@
  * questions ask: facet entries of one service share nearly every word but that one.
  */
 import { askedFacets, entryFacets, type Facet } from '../../core/facets.ts';
+import { topicalWords } from '../../core/follow-up.ts';
 import type { KbEntry } from '../../core/kb.ts';
 import type { Lang } from '../../core/lang.ts';
 import type { DenseIndex } from './dense-index.ts';
@@ -62,7 +63,10 @@ export function createHybridScorer(deps: HybridScorerDeps): CandidateScorer {
       const best = denseOrder[0]!.any;
       const second = denseOrder[1]?.any ?? -1;
       const background = deps.background && deps.background.textCount > 0 ? await deps.background.best(query) : 0;
-      const asked = deps.facets ? askedFacets(text) : [];
+      // A message of facet words alone («а документы?») names no service: the facet would lift
+      // that facet's entry of every service alike and make one of them look sure, which is for
+      // the conversation's topic to decide (core/follow-up.ts), not the facet.
+      const asked = deps.facets && topicalWords(text).length > 0 ? askedFacets(text) : [];
       return dense.map((h): ScoredCandidate => {
         const others = h.any === best ? second : best;
         const lr = lexRank.get(h.faqId);

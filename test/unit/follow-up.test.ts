@@ -138,6 +138,6 @@ describe('follow-up: resolving a message against the topic', () => {
   });
   it('a facet the knowledge base does not hold is missing, said so', () => {
     const r = resolve('а пенсионерам?', 'inf-02', [], [{ faqId: 'inf-02', score: 0.5 }]);
-    assert.deepEqual(r, { kind: 'missing', faqId: 'inf-02', facets: ['pensioner'] });
+    assert.deepEqual(r, { kind: 'missing', faqId: 'inf-02', facets: ['pensioner'], score: 0.5 });
   });
 });

@@ -110,11 +110,15 @@ describe('pipeline: the conversation keeps its topic', () => {
     assert.deepEqual(s.conversations.all()[0]!.topic?.entries, ['marriage']);
   });
 
-  it('a facet the knowledge base does not hold is said plainly, with an operator, and is not counted as a fallback', async () => {
+  it('a facet the answer does not state is said plainly, above the whole answer, with an operator, and is not counted as a fallback', async () => {
     await s.pipeline.handle(msg('как получить справку о несудимости'));
     const missing = await s.pipeline.handle(msg('а пенсионерам?'));
     assert.equal(missing.followUp, 'missing');
-    assert.ok(missing.replies[0]!.text.includes('Как получить справку о несудимости?'));
+    assert.equal(missing.faqId, 'cert');
+    const text = missing.replies[0]!.text;
+    assert.ok(text.startsWith('В ответе на вопрос «Как получить справку о несудимости?» я не нашёл именно этого.'), text);
+    const entry = (await kb.list({ enabledOnly: true })).find((e) => e.id === 'cert' && e.lang === 'ru')!;
+    assert.ok(text.includes(entry.answer), 'the whole answer, as written');
     assert.ok(missing.replies[0]!.buttons!.some((b) => b.action.type === 'operator'));
     assert.equal(s.conversations.all()[0]!.fallbackStreak, 0);
     // A real fallback after it is the first, not the second: no escalation.

@@ -52,6 +52,8 @@ test('the scorer marks a candidate whose facet the question asks, and one that a
   assert.deepEqual(asked.get('other'), [0, 0], 'an entry that asks no facet is no evidence');
   const none = await byId('пособие при рождении ребенка');
   assert.deepEqual(none.get('gu-dok'), [0, 0], 'a question that asks no facet is no evidence');
+  const bare = await byId('а какие документы?');
+  assert.deepEqual(bare.get('gu-dok'), [0, 0], 'facet words alone name no service: the topic decides, not the facet');
   await dense.close();
 });
 
