@@ -17,7 +17,7 @@ import { partitionOf } from '../../queue/partition.ts';
 import { memoryDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { dropPrefix, redisAvailable, REDIS_TEST_URL as REDIS_URL } from '../integration/queue-redis.ts';
 import { assertAnsweredInOrder, burst, countReplies, makeChats, repliesIn, startEmulator, type Chat, type Emulator } from './telegram-emulator.ts';
-import { demoKb, sleep, testConfig, testServices, until } from './telegram-harness.ts';
+import { demoKb, sleep, testConfig, testServices, until, type TestServices } from './telegram-harness.ts';
 
 const redisUp = await redisAvailable();
 const entries = await demoKb();
@@ -105,6 +105,7 @@ describe('Telegram: one chat in a 429 storm, others in its partition', { skip: r
   let storm: Storm;
   let db: TestDatabase;
   let runtime: Runtime;
+  let services: TestServices | undefined;
   const prefix = `komek-held-${randomBytes(4).toString('hex')}`;
   const [stormed, ...others] = chatsOfOnePartition(5);
 
@@ -119,11 +120,14 @@ describe('Telegram: one chat in a 429 storm, others in its partition', { skip: r
       KOMEK_WORKER_CONCURRENCY: '4',
       REDIS_URL,
     });
-    runtime = await startRuntime(await testServices(db, config, entries), { role: 'all', partitions: PARTITIONS, telegram: { polling: { idleDelayMs: 30 } } });
+    services = await testServices(db, config, entries);
+    runtime = await startRuntime(services, { role: 'all', partitions: PARTITIONS, telegram: { polling: { idleDelayMs: 30 } } });
   });
 
   after(async () => {
     await runtime?.close();
+    // The runtime no longer closes the Redis client: the services that opened it do.
+    await services?.close();
     await storm?.close();
     await emu?.server.stop();
     await db?.drop();
