@@ -23,6 +23,8 @@ test('the benchmark runs every scenario and ends with the ratio', { skip: !ready
     workers: 1,
     concurrency: 4,
     warmUp: 1,
+    openLoopRate: 10,
+    openLoopSeconds: 1,
   });
   const text = lines.join('\n');
   for (const scenario of [
@@ -40,6 +42,7 @@ test('the benchmark runs every scenario and ends with the ratio', { skip: !ready
     if (row.startsWith('Kömek,')) assert.match(row, /0 answered twice/);
   }
   assert.match(text, /CPU per message: Kömek [\d.]+ ms/);
+  assert.match(text, /open loop at 10 msg\/s for 1 s .*latency p50 \d+ ms p99 \d+ ms; 10 of 10 answered, 0 unanswered/);
   assert.match(lines.at(-1)!, /^ratio \d+\.\d\d$/);
   assert.equal(lines.at(-1), `ratio ${ratio!.toFixed(2)}`);
 });
