@@ -1,7 +1,8 @@
 /**
  * Child process of the memory section (bench/worker-memory.ts): one fresh process that goes the
- * way `komek worker` goes — tsx, the CLI's modules, the connections, the stored model and its
- * indexes, answering — and reports its resident memory after each step as one JSON line on
+ * way `komek worker` goes — compiled like it by bin/compiled.js (this file is one of its
+ * entries), then the CLI's modules, the connections, the stored model and its indexes,
+ * answering — and reports its resident memory after each step as one JSON line on
  * stdout. Run with `--expose-gc`, so that every figure is what is kept, not garbage waiting for
  * a collection. `--arena` keeps onnxruntime's CPU memory arena on, as Kömek had it before, for
  * the before/after figure of the same run.
@@ -23,7 +24,7 @@ function measure(step: string): void {
   steps.push({ step, rssMb: rss / 2 ** 20, heapMb: heapUsed / 2 ** 20 });
 }
 
-measure('tsx');
+measure('start');
 // What `komek worker` loads before it runs: the CLI with every command (bin/komek.js imports it).
 await import('../app/cli.ts');
 measure('modules');

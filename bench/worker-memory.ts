@@ -24,7 +24,7 @@ import {
   type TelegramLoad,
 } from './e2e.ts';
 
-const PROBE = fileURLToPath(new URL('./worker-memory-probe.ts', import.meta.url));
+const COMPILED = new URL('../bin/compiled.js', import.meta.url).href;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MB = 2 ** 20;
 
@@ -72,7 +72,7 @@ function rssAt(report: ProbeReport, step: string): number {
 }
 
 const LABELS: Record<string, string> = {
-  tsx: 'node + tsx',
+  start: 'node',
   modules: 'Kömek\'s modules',
   connections: 'Postgres and Redis connections',
   model: 'model loaded (ONNX session, vocabulary, KB and background indexes)',
@@ -91,7 +91,9 @@ function describeModel(report: ProbeReport): string {
 
 /** One probe process; resolves with its report. */
 function probe(env: Record<string, string | undefined>, questions: { text: string; lang: 'kk' | 'ru' }[], arena: boolean): Promise<ProbeReport> {
-  const args = ['--expose-gc', '--import', 'tsx', PROBE, ...(arena ? ['--arena'] : [])];
+  // Started the way bin/komek.js starts the CLI: compiled code, no loader in the process.
+  const start = `const { importCompiled } = await import(${JSON.stringify(COMPILED)}); await importCompiled('bench/worker-memory-probe.ts');`;
+  const args = ['--expose-gc', '--input-type=module', '--eval', start, ...(arena ? ['--', '--arena'] : [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, LOG_LEVEL: 'error' } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
