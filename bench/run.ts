@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (`komek bench`): the end-to-end Telegram benchmark on real Redis and Postgres,
  * the bare BullMQ round trip on the same Redis (alone, through Kömek's queue layer, and as an
- * echo bot with Telegram at both ends), the embedded default (PGlite and the in-process queue),
- * several `komek worker` processes, then the encoder benchmark (bench/encoder.ts). Every
+ * echo bot with Telegram at both ends), an open-loop run at a fixed offered rate for latency, the
+ * embedded default (PGlite and the in-process queue), several `komek worker` processes, then one
+ * worker's memory (bench/worker-memory.ts) and the encoder benchmark (bench/encoder.ts). Every
  * scenario gets the same unmeasured warm-up passes first, so the figures are the steady state.
  * Each Kömek run also prints CPU time per message of the Kömek process(es) and, separately, of
  * the emulator's process: steadier than messages/s on a shared machine, and what sizing needs.
@@ -168,6 +169,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
       lines: [
         `Kömek's queue layer alone ÷ bare queue: ${(parts.perSecond / bare.perSecond).toFixed(2)} (what per-chat order and durability cost before any work)`,
         `bare queue with Telegram both ways ÷ bare queue: ${(echo.perSecond / bare.perSecond).toFixed(2)} (the channel alone: the ceiling of any pipeline's ratio here)`,
+        `Kömek ÷ echo bot: ${(one.perSecond / echo.perSecond).toFixed(2)} (Kömek end to end over the same Telegram round trip with no work, same load and warm-up)`,
         `Kömek ${one.perSecond.toFixed(1)} msg/s ÷ bare queue ${bare.perSecond.toFixed(1)} round trips/s`,
         `ratio ${ratio.toFixed(2)}`,
       ],

@@ -43,6 +43,7 @@ test('the benchmark runs every scenario and ends with the ratio', { skip: !ready
   }
   assert.match(text, /CPU per message: Kömek [\d.]+ ms/);
   assert.match(text, /open loop at 10 msg\/s for 1 s .*latency p50 \d+ ms p99 \d+ ms; 10 of 10 answered, 0 unanswered/);
+  assert.match(text, /^Kömek ÷ echo bot: \d+\.\d\d \(/m);
   assert.match(lines.at(-1)!, /^ratio \d+\.\d\d$/);
   assert.equal(lines.at(-1), `ratio ${ratio!.toFixed(2)}`);
 });
