@@ -311,6 +311,70 @@ export async function driveTelegram(emu: Emulator, load: TelegramLoad, pids: num
   }
 }
 
+/** An open-loop run: what was offered, and latency from each message's scheduled send time. */
+export interface OpenLoopResult {
+  /** Messages a second offered: the schedule, not what came back. */
+  offeredPerSecond: number;
+  seconds: number;
+  sent: number;
+  answered: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Messages with no reply within the timeout. */
+  unanswered: number;
+}
+
+/**
+ * Offers `ratePerSecond` messages for `seconds`, each at its scheduled moment whether or not the
+ * earlier ones have been answered (an open loop: citizens do not wait for each other), spread
+ * over `chats` chats in turn. Latency runs from the scheduled moment, not from when the timer
+ * actually fired, so a driver or an event loop that falls behind shows up in the figures
+ * instead of quietly lowering the rate (no coordinated omission).
+ */
+export async function openLoop(
+  emu: Emulator,
+  opts: { ratePerSecond: number; seconds: number; chats: number; firstChatId: number; questions: Record<'kk' | 'ru', string[]>; timeoutMs?: number },
+): Promise<OpenLoopResult> {
+  const total = Math.max(1, Math.round(opts.ratePerSecond * opts.seconds));
+  const intervalMs = 1000 / opts.ratePerSecond;
+  const latencies: number[] = [];
+  let unanswered = 0;
+  const inFlight: Promise<void>[] = [];
+  const began = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = began + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const chat = i % opts.chats;
+    const lang = chat % 2 === 0 ? 'kk' : 'ru';
+    const pool = opts.questions[lang];
+    const text = pool[(chat * 7 + Math.floor(i / opts.chats)) % pool.length]!;
+    inFlight.push(roundTrip(emu, opts.firstChatId + chat, text, opts.timeoutMs ?? 30_000).then((ok) => {
+      if (ok) latencies.push(performance.now() - due);
+      else unanswered++;
+    }));
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  return {
+    offeredPerSecond: opts.ratePerSecond,
+    seconds: (total * intervalMs) / 1000,
+    sent: total,
+    answered: latencies.length,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    unanswered,
+  };
+}
+
+/** One question into Telegram and its answer back; false when none came within `timeoutMs`. */
+async function roundTrip(emu: Emulator, chatId: number, text: string, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+  const answered = emu.send(chatId, text).then((id) => emu.reply(id)).then(() => true as const);
+  return Promise.race([answered, timedOut]).finally(() => clearTimeout(timer));
+}
+
 /**
  * `load.warmUp` unmeasured passes of the load (default 1), each on chats of its own above the
  * measured ones, so that dedupe and conversations never meet the measured run's.

@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (`komek bench`): the end-to-end Telegram benchmark on real Redis and Postgres,
  * the bare BullMQ round trip on the same Redis (alone, through Kömek's queue layer, and as an
- * echo bot with Telegram at both ends), the embedded default (PGlite and the in-process queue),
- * several `komek worker` processes, then the encoder benchmark (bench/encoder.ts). Every
+ * echo bot with Telegram at both ends), an open-loop run at a fixed offered rate for latency, the
+ * embedded default (PGlite and the in-process queue), several `komek worker` processes, then one
+ * worker's memory (bench/worker-memory.ts) and the encoder benchmark (bench/encoder.ts). Every
  * scenario gets the same unmeasured warm-up passes first, so the figures are the steady state.
  * Each Kömek run also prints CPU time per message of the Kömek process(es) and, separately, of
  * the emulator's process: steadier than messages/s on a shared machine, and what sizing needs.
@@ -23,6 +24,8 @@ import {
   cpuMsOf,
   devQuestions,
   driveTelegram,
+  openLoop,
+  type OpenLoopResult,
   freshDatabase,
   startBenchRuntime,
   startEmulator,
@@ -36,7 +39,7 @@ import {
 } from './e2e.ts';
 import { dropPrefix, runPartitionedBaseline, runQueueBaseline, runTelegramEchoBaseline } from './queue-baseline.ts';
 
-export const SECTIONS = ['e2e', 'encoder'] as const;
+export const SECTIONS = ['e2e', 'memory', 'encoder'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -58,6 +61,10 @@ export interface BenchOptions {
    * the steady state.
    */
   warmUp: number;
+  /** Messages a second the open-loop run offers (default 100). */
+  openLoopRate?: number;
+  /** How long the open-loop run offers them, seconds (default 30). */
+  openLoopSeconds?: number;
 }
 
 /** Redis or Postgres is not there: the message says which, where, and how to start it. */
@@ -81,6 +88,17 @@ export async function runBench(opts: BenchOptions): Promise<number | undefined> 
     const emu = await startEmulator();
     try {
       summary = await endToEnd(emu, opts);
+    } finally {
+      await emu.stop();
+    }
+  }
+  if (opts.sections.includes('memory')) {
+    await checkServices(opts);
+    out('');
+    out('== komek worker memory, demo knowledge base ==');
+    const emu = await startEmulator();
+    try {
+      await workerMemory(emu, opts);
     } finally {
       await emu.stop();
     }
@@ -123,6 +141,9 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
 
     const one = await timed(emu, services, load(100_000), 'all');
     out(line('Kömek, Redis + Postgres, 1 process', one, 'process RSS (adapter + worker)'));
+    const rate = opts.openLoopRate ?? 100;
+    const open = await openLoopRun(emu, services, load(500_000), rate, opts.openLoopSeconds ?? 30);
+    out(`Kömek, Redis + Postgres, 1 process, open loop at ${rate} msg/s for ${open.seconds.toFixed(0)} s (${rate} chats, one message a second each, Telegram update → sendMessage): latency p50 ${ms(open.p50Ms)} p99 ${ms(open.p99Ms)}; ${open.answered} of ${open.sent} answered, ${open.unanswered} unanswered`);
 
     const bare = await runQueueBaseline({ redisUrl: opts.redisUrl, chats: opts.chats, perChat: opts.perChat, concurrency: opts.concurrency, warmUp: opts.warmUp });
     out(line('bare BullMQ round trips, same Redis', bare));
@@ -148,6 +169,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
       lines: [
         `Kömek's queue layer alone ÷ bare queue: ${(parts.perSecond / bare.perSecond).toFixed(2)} (what per-chat order and durability cost before any work)`,
         `bare queue with Telegram both ways ÷ bare queue: ${(echo.perSecond / bare.perSecond).toFixed(2)} (the channel alone: the ceiling of any pipeline's ratio here)`,
+        `Kömek ÷ echo bot: ${(one.perSecond / echo.perSecond).toFixed(2)} (Kömek end to end over the same Telegram round trip with no work, same load and warm-up)`,
         `Kömek ${one.perSecond.toFixed(1)} msg/s ÷ bare queue ${bare.perSecond.toFixed(1)} round trips/s`,
         `ratio ${ratio.toFixed(2)}`,
       ],
@@ -156,6 +178,25 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
     await services?.close();
     await db.drop();
     for (const prefix of prefixes) await dropPrefix(opts.redisUrl, prefix);
+  }
+}
+
+/** A database and model of its own, then bench/worker-memory.ts under the end-to-end load. */
+async function workerMemory(emu: Emulator, opts: BenchOptions): Promise<void> {
+  const prefix = `komek-bench-${Date.now().toString(36)}-m`;
+  const db = await freshDatabase(opts.postgresUrl);
+  const env = benchEnv(emu, { DATABASE_URL: db.url, REDIS_URL: opts.redisUrl, KOMEK_QUEUE_PREFIX: prefix, KOMEK_WORKER_CONCURRENCY: String(opts.concurrency) });
+  let services: AppServices | undefined;
+  try {
+    opts.out('importing the demo knowledge base, training the model (not timed)…');
+    services = await trainedServices(env, opts.out);
+    const questions = await answerable(services, await devQuestions());
+    const { runWorkerMemory } = await import('./worker-memory.ts');
+    await runWorkerMemory(emu, services, env, prefix, { chats: opts.chats, perChat: opts.perChat, firstChatId: 600_000, questions, warmUp: opts.warmUp }, opts.out);
+  } finally {
+    await services?.close();
+    await db.drop();
+    await dropPrefix(opts.redisUrl, prefix);
   }
 }
 
@@ -189,6 +230,21 @@ async function timed(emu: Emulator, services: AppServices, load: TelegramLoad, r
     // Anything answered twice would arrive within moments of the first answer.
     await new Promise((r) => setTimeout(r, 500));
     return { ...result, duplicates: emu.duplicates() - before, stages, cpu };
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * The closed loop shows the most one process can do, where every message waits behind the
+ * others; a service lives below that, with citizens arriving on their own. So: the same warm-up,
+ * then a fixed offered rate, one chat per message a second (Telegram's per-chat pace).
+ */
+async function openLoopRun(emu: Emulator, services: AppServices, load: TelegramLoad, rate: number, seconds: number): Promise<OpenLoopResult> {
+  const runtime = await startBenchRuntime(services, 'all');
+  try {
+    await warmUpTelegram(emu, load, [process.pid]);
+    return await openLoop(emu, { ratePerSecond: rate, seconds, chats: rate, firstChatId: load.firstChatId, questions: load.questions });
   } finally {
     await runtime.close();
   }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The executable is plain JavaScript so that `npx komek` works from a checkout without a build
-// step: tsx's loader is registered here, then the TypeScript CLI runs as it is.
-import { register } from 'tsx/esm/api';
+// step: bin/compiled.js compiles the TypeScript once into a cache (again when a source changes)
+// and the CLI runs from there, with no compiler loaded in the process.
+import { importCompiled } from './compiled.js';
 
-register();
-const { main } = await import('../app/cli.ts');
+const { main } = await importCompiled('app/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -5,11 +5,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -68,6 +65,14 @@ function openPostgres(url: string, max = 10): Database {
  * a folder another process holds throws DataFolderLockedError.
  */
 async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // Loaded here, not at the top: a process on a real Postgres (every `komek worker`) would
+  // otherwise carry PGlite's code, about 26 MB of resident memory, for nothing.
+  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const lock = dataDir ? await lockDataFolder(dataDir) : undefined;
   let client: PGlite;

@@ -3,7 +3,7 @@
  * `vector` extension is not on every Postgres, and workers search them in memory anyway.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { Lang } from '../core/lang.ts';
 import type { ModelStore, StoredModel } from '../core/ports.ts';
@@ -12,14 +12,38 @@ import { models, modelVectors } from './schema.ts';
 
 const BATCH = 500;
 
+/**
+ * The model's bytes are read this many at a time. Read in one piece, a 13.5 MB model arrives
+ * from the `postgres` driver as 27 MB of hex in one protocol message, and the socket chunks, the
+ * joined message, the decoded bytes and their copy — about 80 MB of buffers — outlived the load
+ * as garbage that a worker's idle or lightly loaded heap had no reason to collect for minutes.
+ * Slices this size die young instead, in the next scavenge.
+ */
+const ONNX_SLICE = 1 << 20;
+
 export function createModelStore(db: Db): ModelStore {
   // PGlite is one process's own database: a lock within the process is the whole story there.
   const heldHere = new Set<string>();
 
   return {
     async latest(kind) {
-      const rows = await db.select().from(models).where(eq(models.kind, kind)).orderBy(desc(models.createdAt)).limit(1);
-      return rows[0] ? toModel(rows[0]) : undefined;
+      const [row] = await db
+        .select({ id: models.id, kind: models.kind, kbVersion: models.kbVersion, meta: models.meta, createdAt: models.createdAt, size: sql<number>`octet_length(${models.onnx})` })
+        .from(models)
+        .where(eq(models.kind, kind))
+        .orderBy(desc(models.createdAt))
+        .limit(1);
+      if (!row) return undefined;
+      const onnx = new Uint8Array(Number(row.size));
+      for (let at = 0; at < onnx.byteLength; at += ONNX_SLICE) {
+        const [slice] = await db
+          .select({ bytes: sql<Uint8Array>`substring(${models.onnx} from ${at + 1} for ${ONNX_SLICE})` })
+          .from(models)
+          .where(eq(models.id, row.id));
+        if (!slice) throw new Error(`model ${row.id} was deleted while it was being read`);
+        onnx.set(slice.bytes, at);
+      }
+      return { id: row.id, kind: row.kind, kbVersion: row.kbVersion, onnx, meta: row.meta as Record<string, unknown>, createdAt: row.createdAt };
     },
 
     async newest(kind) {

@@ -39,6 +39,8 @@ export { MODEL_KIND } from './encoder/meta.ts';
 export interface InferenceOptions {
   /** onnxruntime intra-op threads per session (default 1). */
   intraOpNumThreads?: number;
+  /** Keep onnxruntime's CPU memory arena for the answering session (default false: see onnx-encoder.ts). */
+  memoryArena?: boolean;
   /** A pretrained ONNX sentence encoder folder (EMBEDDING_MODEL_DIR): no training then. */
   modelDir?: string;
   /** Training seed (default 42). */
@@ -140,7 +142,7 @@ export function createInference(deps: InferenceDeps): KomekInference {
     const meta = parseEncoderMeta(model.meta);
     const cal = meta.calibration as unknown as CalibrationMeta | undefined;
     if (!cal?.model) throw new Error(`model ${model.id} has no calibration in its meta`);
-    const encoder = await createOnnxEncoder(model, answering, { intraOpNumThreads: opts.intraOpNumThreads });
+    const encoder = await createOnnxEncoder(model, answering, { intraOpNumThreads: opts.intraOpNumThreads, memoryArena: opts.memoryArena });
     try {
       const vectors = await deps.models.vectors(model.id);
       const built = await retrieverFor(trainedEmbedder(encoder), cal.model, cal.backgroundServices ?? [], { kbVersion: model.kbVersion, vectors });

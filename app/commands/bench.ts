@@ -8,10 +8,11 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 
 /** Kept here (not imported from bench/) so that loading the CLI never loads dev-only packages. */
-const SECTIONS = ['e2e', 'encoder'] as const;
+const SECTIONS = ['e2e', 'memory', 'encoder'] as const;
 
-const USAGE = `Usage: komek bench [--only encoder|e2e] [--chats N] [--per-chat N] [--workers N]
-                   [--concurrency N] [--warm-up N] [--redis-url URL] [--postgres-url URL]
+const USAGE = `Usage: komek bench [--only e2e|memory|encoder] [--chats N] [--per-chat N] [--workers N]
+                   [--concurrency N] [--warm-up N] [--open-rate N] [--open-seconds N]
+                   [--redis-url URL] [--postgres-url URL]
 
 Measures Kömek end to end on real Redis and Postgres: citizens in telegram-test-api, the grammY
 adapter, the queue, the worker pipeline with the trained model, the reply. Prints messages/s,
@@ -19,13 +20,15 @@ latency p50/p95/p99 and memory; the same load as bare BullMQ round trips on the 
 embedded default (PGlite, in-process queue); several \`komek worker\` processes. The last line
 is \`ratio X.XX\` (Kömek's messages/s ÷ bare round trips/s). Only loopback traffic.
 
-  --only           run one section (default: e2e, then encoder)
+  --only           run one section (default: e2e, memory, then encoder)
   --chats          citizens asking at once (default 50)
   --per-chat       questions each asks, one after the other's answer (default 20)
   --workers        komek worker processes in the multi-process run (default 2)
   --concurrency    jobs a worker runs at once (default 8)
   --warm-up        unmeasured passes of the load before each measured run, in every
                    scenario alike (default 3): the figures are the steady state
+  --open-rate      messages a second of the open-loop latency run (default 100)
+  --open-seconds   how long the open-loop run offers them (default 30)
   --redis-url      default redis://127.0.0.1:6379
   --postgres-url   a server where a scratch database may be created and dropped
                    (default postgres://postgres@127.0.0.1:5432/postgres)`;
@@ -51,6 +54,8 @@ export const benchCommand: Command = {
         workers: { type: 'string' },
         concurrency: { type: 'string' },
         'warm-up': { type: 'string' },
+        'open-rate': { type: 'string' },
+        'open-seconds': { type: 'string' },
         'redis-url': { type: 'string' },
         'postgres-url': { type: 'string' },
       },
@@ -70,6 +75,8 @@ export const benchCommand: Command = {
         workers: count(values.workers, 'workers', 2, 32),
         concurrency: count(values.concurrency, 'concurrency', 8, 256),
         warmUp: count(values['warm-up'], 'warm-up', 3, 20),
+        openLoopRate: count(values['open-rate'], 'open-rate', 100, 10_000),
+        openLoopSeconds: count(values['open-seconds'], 'open-seconds', 30, 3600),
         redisUrl: values['redis-url'] ?? 'redis://127.0.0.1:6379',
         postgresUrl: values['postgres-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       });

@@ -2,7 +2,6 @@
  * `komek whatsapp logout`: forgets the stored WhatsApp session, so the next start prints a new
  * QR code. Needed after WhatsApp logged the number out, or to link another number.
  */
-import { createPostgresAuthState } from '../../db/whatsapp-auth-store.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 
@@ -14,6 +13,8 @@ export const whatsappCommand: Command = {
     const [sub, ...rest] = ctx.argv;
     if (sub !== 'logout' || rest.length > 0) throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'missing subcommand');
     const services = await ctx.services({ noDemo: true });
+    // Baileys (through the auth store) only when this command runs, not for every `komek` command.
+    const { createPostgresAuthState } = await import('../../db/whatsapp-auth-store.ts');
     const auth = await createPostgresAuthState(services.database.db);
     await auth.clear();
     ctx.stdout.write('WhatsApp session deleted; the next start shows a new QR code.\n');

@@ -1,5 +1,6 @@
 /**
  * The model store on PGlite and Postgres: newest() names what latest() returns, without the bytes;
+ * latest() returns the stored bytes exactly although it reads them in slices;
  * the training lock admits one holder across processes and is released when its holder's
  * connection dies.
  */
@@ -25,6 +26,27 @@ for (const [kind, open] of await databaseKinds()) {
         assert.deepEqual(await store.newest('komek-hashed-v1'), { id: second.id, kbVersion: 2 });
         assert.equal((await store.latest('komek-hashed-v1'))?.id, second.id);
         assert.equal(await store.newest('other-kind'), undefined);
+      } finally {
+        await t.drop();
+      }
+    });
+
+    test('latest returns the model bytes exactly, across and at the ends of its 1 MiB read slices', async () => {
+      const t = await open();
+      try {
+        const store = createModelStore(t.database.db);
+        // Two whole slices and a part: every byte position distinct enough that a slice read
+        // off by one, twice or not at all changes the result.
+        const onnx = new Uint8Array(2 * 2 ** 20 + 12_345);
+        for (let i = 0; i < onnx.length; i++) onnx[i] = (i * 31 + (i >>> 20) * 7) & 0xff;
+        const saved = await store.save({ ...model(1), onnx });
+        const loaded = await store.latest('komek-hashed-v1');
+        assert.equal(loaded?.id, saved.id);
+        assert.equal(loaded.onnx.byteLength, onnx.byteLength);
+        assert.ok(Buffer.from(loaded.onnx).equals(Buffer.from(onnx)), 'bytes differ');
+        assert.deepEqual(loaded.meta, { dim: 4 });
+        assert.equal(loaded.kbVersion, 1);
+        assert.ok(loaded.createdAt instanceof Date);
       } finally {
         await t.drop();
       }
