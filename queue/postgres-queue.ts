@@ -169,9 +169,14 @@ export function createPostgresQueue<T>(opts: PostgresQueueOptions): MessageQueue
 
     const renew = setInterval(() => {
       if (running.size === 0) return;
-      exec(`update queue_jobs set locked_until = now() + $3 * interval '1 millisecond' where queue = $1 and locked_by = $2 and state = 'active'`, [queue, token, lockMs]).catch((err) =>
-        reportError(err, 'could not renew queue job locks'),
-      );
+      // Only the jobs whose handlers run: one whose outcome could not be recorded must let its
+      // lock expire, or it would stay active, and its chat held, for as long as this process lives.
+      exec(`update queue_jobs set locked_until = now() + $3 * interval '1 millisecond' where queue = $1 and locked_by = $2 and state = 'active' and id = any($4::text[])`, [
+        queue,
+        token,
+        lockMs,
+        [...running.keys()],
+      ]).catch((err) => reportError(err, 'could not renew queue job locks'));
     }, Math.max(50, Math.floor(lockMs / 3)));
 
     const sweep = setInterval(() => void sweepStalled().catch((err) => reportError(err, 'could not sweep stalled queue jobs')), opts.stalledIntervalMs ?? 5_000);
@@ -215,15 +220,25 @@ export function createPostgresQueue<T>(opts: PostgresQueueOptions): MessageQueue
       const attempt = row.tries;
       const data = row.data as T;
       const info: JobInfo = { id: row.id, attempt, final: isFinalAttempt(attempt, policy), redelivered: attempt > 1 || row.stalls > 0 };
+      let failure: { err: unknown } | undefined;
       try {
         await handler(data, info);
+      } catch (err) {
+        failure = { err };
+      }
+      if (!failure) {
+        // A completion that cannot be recorded is not a failure of the job: its lock expires, it
+        // runs again as redelivered, and the handlers' dedupe and delivery marks stop a second send.
+        // The data goes with completion: only the id is needed for dedupe, and it is a citizen's text.
         await exec(`update queue_jobs set state = 'completed', data = null, finished_at = now(), locked_by = null, locked_until = null where queue = $1 and id = $2 and locked_by = $3`, [
           queue,
           row.id,
           token,
-        ]);
+        ]).catch((err) => reportError(err, 'could not record a completed queue job; it runs again once its lock expires'));
         return;
-      } catch (err) {
+      }
+      const { err } = failure;
+      {
         const next = decideRetry(attempt, err, policy);
         try {
           if (next.retry) {
