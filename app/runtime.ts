@@ -82,7 +82,11 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
     adapters.push(...(opts.adapters ?? []));
     const byChannel = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]));
     const marks = createDeliveryMarks(services.database.db);
-    consumers.push(queues.outbound.process(createOutboundHandler({ adapters: byChannel, marks, logger, outcomes: services.metrics?.outbound }), { concurrency: config.workerConcurrency }));
+    // On Postgres alone the mark and the queue's completion share one server: wait for it.
+    const markRetryMs = backend === 'postgres' ? 30_000 : 0;
+    consumers.push(
+      queues.outbound.process(createOutboundHandler({ adapters: byChannel, marks, logger, outcomes: services.metrics?.outbound, markRetryMs }), { concurrency: config.workerConcurrency }),
+    );
     const app = createHttpApp({
       logger,
       ready: async () => {
