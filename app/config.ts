@@ -31,6 +31,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   REDIS_URL: url(['redis', 'rediss']).optional(),
+  /** Where the message queues live; unset: chosen by app/roles.ts (queueBackendFor). */
+  KOMEK_QUEUE: z.enum(['redis', 'postgres', 'memory']).optional(),
   KOMEK_DATA_DIR: z.string().min(1).default('./.komek'),
   KOMEK_DEMO_KB: bool.default(true),
   KOMEK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('komek'),
@@ -83,6 +85,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   redisUrl?: string;
+  /** KOMEK_QUEUE as given; app/roles.ts decides the backend when it is unset. */
+  queue?: 'redis' | 'postgres' | 'memory';
   dataDir: string;
   demoKb: boolean;
   queuePrefix: string;
@@ -132,6 +136,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (e.TELEGRAM_MODE === 'webhook' && e.TELEGRAM_BOT_TOKEN && !e.KOMEK_PUBLIC_URL) {
     throw new ConfigError(['KOMEK_PUBLIC_URL: required when TELEGRAM_MODE=webhook']);
   }
+  if (e.KOMEK_QUEUE === 'redis' && !e.REDIS_URL) throw new ConfigError(['KOMEK_QUEUE: "redis" needs REDIS_URL']);
+  if (e.KOMEK_QUEUE === 'postgres' && !e.DATABASE_URL) {
+    // The embedded database belongs to one process and cannot carry a queue between processes.
+    throw new ConfigError(['KOMEK_QUEUE: "postgres" needs DATABASE_URL (the embedded database serves one process only)']);
+  }
   const [from, to] = e.KOMEK_OFFICE_HOURS.split('-') as [string, string];
   if (!isTimeZone(e.KOMEK_TIMEZONE)) throw new ConfigError([`KOMEK_TIMEZONE: unknown time zone "${e.KOMEK_TIMEZONE}"`]);
   return {
@@ -140,6 +149,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.KOMEK_DATA_DIR },
     redisUrl: e.REDIS_URL,
+    queue: e.KOMEK_QUEUE,
     dataDir: e.KOMEK_DATA_DIR,
     demoKb: e.KOMEK_DEMO_KB,
     queuePrefix: e.KOMEK_QUEUE_PREFIX,

@@ -3,6 +3,8 @@
  * embedded PGlite) and, with REDIS_URL, one Redis client. Everything else gets them from the
  * composition root — the rate limiter, the BullMQ queues, the web-chat relay and `/ready` share
  * the one client (BullMQ and the relay duplicate it for their blocking and subscribed reads).
+ * Without Redis, the same parts run on the database's Postgres client (`Database.sql`), whose
+ * LISTEN takes one more connection of its own.
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/ports.ts';

@@ -35,7 +35,7 @@ export async function runRole(
   role: Role,
   extra: Pick<RuntimeOptions, 'mounts' | 'adapters'> = {},
 ): Promise<number> {
-  // Checked before anything connects: a worker without Redis must not open the embedded database.
+  // Checked before anything connects: a worker without a shared queue must not open the embedded database.
   assertRoleRunnable(role, ctx.config());
   const services = await ctx.services();
   const { logger } = services;

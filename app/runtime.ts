@@ -1,6 +1,6 @@
 /**
- * The messaging runtime of one role: the queues (BullMQ on the process's Redis client, else in
- * process), the inbound workers, the channel adapters with their outbound consumer, and the HTTP
+ * The messaging runtime of one role: the queues (BullMQ on the process's Redis client, a table
+ * in its Postgres, or in process — app/roles.ts decides), the inbound workers, the channel adapters with their outbound consumer, and the HTTP
  * server (web chat, Telegram webhook, and whatever else is mounted). `komek start` runs role
  * 'all'; `komek worker` only workers; `komek bots` only adapters and HTTP (see roles.ts).
  *
@@ -21,12 +21,13 @@ import { observeQueueDepth } from '../queue/depth-metric.ts';
 import { createInboundHandler } from '../queue/inbound-handler.ts';
 import { chatKey, inboundJobId } from '../queue/job-ids.ts';
 import { createOutboundHandler } from '../queue/outbound-handler.ts';
+import { createPostgresWebHub } from '../queue/postgres-web-hub.ts';
 import { createRedisWebHub } from '../queue/redis-web-hub.ts';
 import { createChannels } from './channels.ts';
 import { createHttpApp, listen, type Mount, type RunningServer } from './http.ts';
 import { modelStatus } from './model-status.ts';
-import { createQueues, type QueueTuning } from './queues.ts';
-import { assertRoleRunnable, RuntimeConfigError, type Role } from './roles.ts';
+import { createQueues, type Queues, type QueueTuning } from './queues.ts';
+import { assertRoleRunnable, queueBackendFor, RuntimeConfigError, type Role } from './roles.ts';
 import type { AppServices } from './services.ts';
 
 export interface RuntimeOptions extends QueueTuning {
@@ -59,7 +60,8 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
   const { config, logger } = services;
   assertRoleRunnable(opts.role, config);
   if (config.redisUrl && !services.redis) throw new RuntimeConfigError('REDIS_URL is set but no Redis connection was given to the runtime (open it with app/connections.ts)');
-  const queues = createQueues(config, { redis: services.redis, logger }, opts);
+  const backend = queueBackendFor(opts.role, config);
+  const queues = createQueues(config, { backend, redis: services.redis, sql: services.database.sql, logger }, opts);
   const consumers: QueueConsumer[] = [];
   const adapters: ChannelAdapter[] = [];
   const detachMetrics = services.metrics ? observeQueueDepth(services.metrics.queueDepth, [queues.inbound, queues.outbound], { logger }) : undefined;
@@ -73,19 +75,24 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
   if (opts.role !== 'worker') {
     // The backlog is what waits in both queues: replies pile up too when a platform is slow.
     const backpressure = createBackpressure({ queues: [queues.inbound, queues.outbound], highWater: config.queueHighWater, logger });
-    hub = queues.redis ? await createRedisWebHub({ connection: queues.redis, prefix: config.queuePrefix, logger, local: createMemoryHub() }) : createMemoryHub();
+    hub = await createWebHub(queues, config.queuePrefix, logger);
     const { web, telegram } = createChannels({ config, logger, hub, backpressure, telegram: opts.telegram });
     adapters.push(web);
     if (telegram) adapters.push(telegram);
     adapters.push(...(opts.adapters ?? []));
     const byChannel = new Map<Channel, ChannelAdapter>(adapters.map((a) => [a.channel, a]));
     const marks = createDeliveryMarks(services.database.db);
-    consumers.push(queues.outbound.process(createOutboundHandler({ adapters: byChannel, marks, logger, outcomes: services.metrics?.outbound }), { concurrency: config.workerConcurrency }));
+    // On Postgres alone the mark and the queue's completion share one server: wait for it.
+    const markRetryMs = backend === 'postgres' ? 30_000 : 0;
+    consumers.push(
+      queues.outbound.process(createOutboundHandler({ adapters: byChannel, marks, logger, outcomes: services.metrics?.outbound, markRetryMs }), { concurrency: config.workerConcurrency }),
+    );
     const app = createHttpApp({
       logger,
       ready: async () => {
         await services.database.ping();
         if (queues.redis) await queues.redis.ping();
+        // On the Postgres queue the database ping above is the queue's too.
         return services.inference ? { model: modelStatus(services.inference) } : undefined;
       },
       // Channels first: the web chat owns `/`.
@@ -95,7 +102,7 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
     const sink = gatedSink(queues.inbound, backpressure);
     for (const adapter of adapters) await adapter.start(sink);
   }
-  logger.info({ role: opts.role, queue: queues.redis ? 'bullmq' : 'in-process', url: server?.url }, 'runtime started');
+  logger.info({ role: opts.role, queue: { redis: 'bullmq', postgres: 'postgres', memory: 'in-process' }[backend], url: server?.url }, 'runtime started');
 
   let closed: Promise<void> | undefined;
   return {
@@ -114,6 +121,13 @@ export async function startRuntime(services: RuntimeServices, opts: RuntimeOptio
         logger.info({ role: opts.role }, 'runtime stopped');
       })()),
   };
+}
+
+/** The web-chat hub: relayed between processes over the queues' server, or within this one. */
+function createWebHub(queues: Queues, prefix: string, logger: RuntimeServices['logger']): Promise<WebHub> | WebHub {
+  if (queues.redis) return createRedisWebHub({ connection: queues.redis, prefix, logger, local: createMemoryHub() });
+  if (queues.sql) return createPostgresWebHub({ sql: queues.sql, prefix, logger, local: createMemoryHub() });
+  return createMemoryHub();
 }
 
 /**

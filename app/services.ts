@@ -23,6 +23,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { Redis } from 'ioredis';
 import { createMemoryRateLimiter } from '../memory/rate-limiter.ts';
+import { createPostgresRateLimiter } from '../queue/postgres-rate-limiter.ts';
 import { createRedisRateLimiter } from '../queue/redis-rate-limiter.ts';
 import { openConnections } from './connections.ts';
 
@@ -84,10 +85,14 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     const models = createModelStore(database.db);
     if (!opts.noDemo && config.demoKb && config.database.kind === 'pglite') await loadDemoIfEmpty(kb, logger);
     const inference = await createDefaultInference({ kb, models, logger, config });
-    // Several worker processes must share one count, so with Redis the limit lives there.
+    // Several worker processes must share one count: with Redis the limit lives there, else in a
+    // real Postgres (any number of processes may run on it); only the embedded database, which
+    // one process holds, counts in memory.
     const rateLimiter = redis
       ? createRedisRateLimiter(redis, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
-      : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });
+      : database.sql
+        ? createPostgresRateLimiter(database.sql, { limit: config.rateLimitPerMinute, prefix: config.queuePrefix })
+        : createMemoryRateLimiter({ limit: config.rateLimitPerMinute, clock: systemClock });
     const metrics = createMetrics();
     const events = createEventRelay(logger);
     const pipeline = metrics.instrumentPipeline(createPipeline({

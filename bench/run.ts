@@ -1,9 +1,11 @@
 /**
  * `npm run bench` (`komek bench`): the end-to-end Telegram benchmark on real Redis and Postgres,
  * the bare BullMQ round trip on the same Redis (alone, through Kömek's queue layer, and as an
- * echo bot with Telegram at both ends), an open-loop run at a fixed offered rate for latency, the
- * embedded default (PGlite and the in-process queue), several `komek worker` processes, then one
- * worker's memory (bench/worker-memory.ts) and the encoder benchmark (bench/encoder.ts). Every
+ * echo bot with Telegram at both ends), an open-loop run at a fixed offered rate for latency,
+ * several `komek worker` processes, Kömek on Postgres alone (no Redis: queues, rate limit and
+ * relay in Postgres, 1 process and the same workers), the embedded default (PGlite and the
+ * in-process queue), then one worker's memory (bench/worker-memory.ts) and the encoder benchmark
+ * (bench/encoder.ts). Every
  * scenario gets the same unmeasured warm-up passes first, so the figures are the steady state.
  * Each Kömek run also prints CPU time per message of the Kömek process(es) and, separately, of
  * the emulator's process: steadier than messages/s on a shared machine, and what sizing needs.
@@ -124,6 +126,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
   const { out } = opts;
   const stamp = Date.now().toString(36);
   const prefixes = [`komek-bench-${stamp}-a`, `komek-bench-${stamp}-w`];
+  const pgPrefixes = [`komek-bench-${stamp}-pa`, `komek-bench-${stamp}-pw`];
   const db = await freshDatabase(opts.postgresUrl);
   const env = benchEnv(emu, {
     DATABASE_URL: db.url,
@@ -160,6 +163,16 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
 
     await services.close();
     services = undefined;
+    // The same database and trained model, no Redis at all: every process queues in Postgres.
+    const pgEnv: Record<string, string | undefined> = { ...env, REDIS_URL: undefined, KOMEK_QUEUE_PREFIX: pgPrefixes[0], KOMEK_QUEUE: 'postgres' };
+    out('Postgres alone: the same database, no REDIS_URL, KOMEK_QUEUE=postgres (model loaded, not timed)…');
+    services = await trainedServices(pgEnv, out);
+    const pgOne = await timed(emu, services, load(500_000), 'all');
+    out(line('Kömek, Postgres alone, 1 process', pgOne, 'process RSS (adapter + worker)'));
+    const pgMany = await withWorkers(emu, services, pgEnv, pgPrefixes[1]!, load(600_000), opts.workers);
+    out(line(`Kömek, Postgres alone, ${opts.workers} × komek worker`, pgMany, 'worker RSS'));
+    await services.close();
+    services = undefined;
     const embedded = await withEmbedded(emu, load(300_000), opts, out);
     out(line('Kömek, embedded (PGlite + in-process queue)', embedded, 'process RSS (adapter + worker)'));
 
@@ -170,6 +183,7 @@ async function endToEnd(emu: Emulator, opts: BenchOptions): Promise<{ ratio: num
         `Kömek's queue layer alone ÷ bare queue: ${(parts.perSecond / bare.perSecond).toFixed(2)} (what per-chat order and durability cost before any work)`,
         `bare queue with Telegram both ways ÷ bare queue: ${(echo.perSecond / bare.perSecond).toFixed(2)} (the channel alone: the ceiling of any pipeline's ratio here)`,
         `Kömek ÷ echo bot: ${(one.perSecond / echo.perSecond).toFixed(2)} (Kömek end to end over the same Telegram round trip with no work, same load and warm-up)`,
+        `Kömek on Postgres alone ÷ on Redis + Postgres: 1 process ${(pgOne.perSecond / one.perSecond).toFixed(2)}, ${opts.workers} × komek worker ${(pgMany.perSecond / many.perSecond).toFixed(2)} (msg/s); CPU per message ${cpuMs(sum(pgOne.cpu.komekMs))} vs ${cpuMs(sum(one.cpu.komekMs))}`,
         `Kömek ${one.perSecond.toFixed(1)} msg/s ÷ bare queue ${bare.perSecond.toFixed(1)} round trips/s`,
         `ratio ${ratio.toFixed(2)}`,
       ],
@@ -311,6 +325,7 @@ function describeCpu({ komekMs, emulatorMs }: CpuPerMessage): string {
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const cpuMs = (v: number) => `${v.toFixed(2)} ms`;
 
 function describeMachine(): string {

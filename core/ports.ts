@@ -321,7 +321,8 @@ export interface FailedJob {
  * A message queue with per-key ordering: jobs with the same `key` (a chat) are handled one at a
  * time in the order added; different keys in parallel. An `id` seen before while its job is still
  * known is ignored (dedupe). Handlers throw core's TransientError to be retried with backoff and
- * PermanentError to fail at once. Implemented by BullMQ (Redis) and in process (`queue/`).
+ * PermanentError to fail at once. Implemented by BullMQ (Redis), a Postgres table (`queue/`) and in
+ * process (`memory/`).
  */
 export interface MessageQueue<T> {
   readonly name: string;

@@ -25,6 +25,11 @@ export type DatabaseOptions =
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /**
+   * The driver's client on a real Postgres (absent on PGlite): for what drizzle does not do —
+   * LISTEN/NOTIFY and the queue's statements (queue/postgres-*.ts).
+   */
+  sql?: postgres.Sql;
   /** The embedded database's folder (absolute), which this process holds while open. */
   dataDir?: string;
   /** Applies the committed migrations; safe to call on every start. */
@@ -51,6 +56,7 @@ function openPostgres(url: string, max = 10): Database {
   return {
     db,
     kind: 'postgres',
+    sql: client,
     migrate: () => migratePostgres(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => {
       await client`select 1`;

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -145,6 +146,68 @@ export const deliveryMarks = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('delivery_marks_delivered_idx').on(t.deliveredAt)],
+);
+
+/**
+ * The message queues when Postgres is the only server (KOMEK_QUEUE=postgres; queue/postgres-queue.ts).
+ * One row per job; `queue` is the prefixed queue name. A job is the *head* of its chat while it is
+ * the oldest unfinished job with that `key`, and only heads are claimed, which gives per-chat order.
+ * Finished jobs stay a while so that their ids keep deduplicating.
+ */
+export const queueJobs = pgTable(
+  'queue_jobs',
+  {
+    queue: text('queue').notNull(),
+    id: text('id').notNull(),
+    /** Order of adding within a chat (and of a retried job, which goes to the end). */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    key: text('key').notNull(),
+    data: jsonb('data'),
+    /** waiting | active | completed | failed */
+    state: text('state').notNull().default('waiting'),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Runs begun (counted when claimed, so a run cut short by a crash counts). */
+    tries: integer('tries').notNull().default(0),
+    /** Times the job was found with an expired lock and put back. */
+    stalls: integer('stalls').notNull().default(0),
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    failedReason: text('failed_reason'),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.queue, t.id] }),
+    index('queue_jobs_waiting_idx').on(t.queue, t.runAt, t.seq).where(sql`state = 'waiting'`),
+    index('queue_jobs_unfinished_idx').on(t.queue, t.key, t.seq).where(sql`state in ('waiting', 'active')`),
+    index('queue_jobs_active_idx').on(t.queue, t.lockedUntil).where(sql`state = 'active'`),
+    index('queue_jobs_finished_idx').on(t.queue, t.state, t.finishedAt),
+  ],
+);
+
+/** Messages per citizen per window, shared by every worker process when there is no Redis. */
+export const rateLimitCounts = pgTable(
+  'rate_limit_counts',
+  {
+    key: text('key').notNull(),
+    /** The window's number: milliseconds since the epoch divided by the window length. */
+    window: bigint('window', { mode: 'number' }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.window] }), index('rate_limit_counts_window_idx').on(t.window)],
+);
+
+/**
+ * Web-chat events too large for a NOTIFY payload (8000 bytes), relayed by id instead; a row is
+ * only needed for the moment every listening process takes to read it.
+ */
+export const webRelayEvents = pgTable(
+  'web_relay_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    payload: text('payload').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('web_relay_events_created_idx').on(t.createdAt)],
 );
 
 /**

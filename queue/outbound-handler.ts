@@ -26,6 +26,13 @@ export interface OutboundHandlerDeps {
   logger: Logger;
   /** Counts every try by channel and outcome (`komek_outbound_total`). */
   outcomes?: { inc(labels: { channel: string; outcome: OutboundOutcome }): void };
+  /**
+   * How long a mark that cannot be written is tried again before it is given up (0: once). On
+   * Postgres alone the queue's completion record lives in the same database as the mark, so
+   * without the mark a reply sent as the database went down would be sent again once the job is
+   * taken back; waiting for the database lets the mark land first.
+   */
+  markRetryMs?: number;
 }
 
 /** Returns the handler the outbound queue runs for each job. */
@@ -54,8 +61,20 @@ export function createOutboundHandler(deps: OutboundHandlerDeps) {
     count('delivered');
     // The platform has the reply: failing the job now would send it again, so a mark that cannot
     // be written is only logged (the queue's completion record still guards the usual case).
-    await deps.marks.mark(info.id).catch((err) => log.warn({ err: describeError(err) }, 'could not record the delivery mark'));
+    await markDelivered(info.id).catch((err) => log.warn({ err: describeError(err) }, 'could not record the delivery mark'));
   };
+
+  async function markDelivered(id: string): Promise<void> {
+    const giveUpAt = Date.now() + (deps.markRetryMs ?? 0);
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return await deps.marks.mark(id);
+      } catch (err) {
+        if (Date.now() + wait > giveUpAt) throw err;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
 
   async function alreadyDelivered(id: string): Promise<boolean> {
     try {

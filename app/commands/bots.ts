@@ -1,7 +1,8 @@
 /**
  * `komek bots`: the channel adapters (Telegram, web chat, and others wired in) with the HTTP
  * server for webhooks and the web chat, delivering replies from the outbound queue. Web-chat
- * replies reach the process holding the browser's connection over Redis pub/sub.
+ * replies reach the process holding the browser's connection over Redis pub/sub, or Postgres
+ * LISTEN/NOTIFY when the queues live in Postgres.
  */
 import type { Command } from '../command.ts';
 import type { Mount } from '../http.ts';
@@ -12,7 +13,7 @@ export const BOTS_MOUNTS: Mount[] = [];
 
 export const botsCommand: Command = {
   name: 'bots',
-  summary: 'run the channel adapters and HTTP server (needs REDIS_URL)',
+  summary: 'run the channel adapters and HTTP server (needs REDIS_URL or DATABASE_URL)',
   usage: [
     'Usage: komek bots',
     '',

@@ -1,11 +1,12 @@
 /**
- * `komek jobs`: failed jobs of the Redis queues — list them, put them back in line. Jobs fail
+ * `komek jobs`: failed jobs of the shared queues (Redis or Postgres) — list them, put them back in line. Jobs fail
  * when they exhaust their tries (e.g. Telegram down for minutes) or fail permanently; they are
  * kept until retried.
  */
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { createQueues } from '../queues.ts';
+import { queueBackendFor } from '../roles.ts';
 import type { FailedJob, MessageQueue } from '../../core/ports.ts';
 
 const USAGE = [
@@ -34,7 +35,7 @@ function describeJob(job: FailedJob): string {
 
 export const jobsCommand: Command = {
   name: 'jobs',
-  summary: 'list and retry failed queue jobs (needs REDIS_URL)',
+  summary: 'list and retry failed queue jobs (needs REDIS_URL or DATABASE_URL)',
   usage: USAGE,
   async run(ctx) {
     const [sub, ...rest] = ctx.argv;
@@ -43,11 +44,13 @@ export const jobsCommand: Command = {
     if (which !== undefined && which !== 'inbound' && which !== 'outbound') throw new UsageError('--queue must be inbound or outbound');
     const services = await ctx.services({ noDemo: true });
     const { config, logger } = services;
-    if (!config.redisUrl) {
-      ctx.stderr.write('komek jobs: REDIS_URL is not set; the in-process queue of `komek start` logs its failed jobs instead\n');
+    // The queue the workers share (the rule of app/roles.ts for a worker).
+    const backend = queueBackendFor('worker', config);
+    if (backend === 'memory') {
+      ctx.stderr.write('komek jobs: neither REDIS_URL nor DATABASE_URL is set; the in-process queue of `komek start` logs its failed jobs instead\n');
       return 1;
     }
-    const queues = createQueues(config, { redis: services.redis, logger });
+    const queues = createQueues(config, { backend, redis: services.redis, sql: services.database.sql, logger });
     try {
       const chosen: MessageQueue<unknown>[] = [queues.inbound, queues.outbound].filter((q) => !which || q.name === which);
       if (sub === 'failed') {

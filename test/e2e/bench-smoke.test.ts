@@ -33,6 +33,8 @@ test('the benchmark runs every scenario and ends with the ratio', { skip: !ready
     "Kömek's queue layer alone",
     'bare BullMQ with Telegram both ways',
     'Kömek, Redis + Postgres, 1 × komek worker:',
+    'Kömek, Postgres alone, 1 process:',
+    'Kömek, Postgres alone, 1 × komek worker:',
     'Kömek, embedded (PGlite + in-process queue):',
   ]) {
     const row = lines.find((l) => l.startsWith(scenario));
@@ -44,6 +46,7 @@ test('the benchmark runs every scenario and ends with the ratio', { skip: !ready
   assert.match(text, /CPU per message: Kömek [\d.]+ ms/);
   assert.match(text, /open loop at 10 msg\/s for 1 s .*latency p50 \d+ ms p99 \d+ ms; 10 of 10 answered, 0 unanswered/);
   assert.match(text, /^Kömek ÷ echo bot: \d+\.\d\d \(/m);
+  assert.match(text, /Kömek on Postgres alone ÷ on Redis \+ Postgres: 1 process \d+\.\d\d, 1 × komek worker \d+\.\d\d/);
   assert.match(lines.at(-1)!, /^ratio \d+\.\d\d$/);
   assert.equal(lines.at(-1), `ratio ${ratio!.toFixed(2)}`);
 });

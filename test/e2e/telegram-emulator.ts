@@ -19,11 +19,43 @@ export interface Emulator {
   apiRoot: string;
 }
 
-export async function startEmulator(): Promise<Emulator> {
+export async function startEmulator(opts: { confirmByOffset?: boolean } = {}): Promise<Emulator> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 3600 });
+  if (opts.confirmByOffset) confirmByOffset(server);
   await server.start();
   return { server, token: `${100000 + Math.floor(Math.random() * 800000)}:TEST-${randomBytes(6).toString('hex')}`, apiRoot: server.config.apiURL };
+}
+
+/**
+ * telegram-test-api forgets an update once any getUpdates call has returned it; Telegram keeps
+ * returning it until a later call's `offset` confirms it. A test whose bot fails to enqueue a
+ * fetched update (its queue's server down) needs Telegram's behaviour, or the emulator itself
+ * loses the update. The package hands the route no offset, so a middleware placed before its
+ * getUpdates route notes each call's offset (express 4 keeps the stack in `_router.stack`).
+ */
+function confirmByOffset(server: TelegramServerType): void {
+  type Update = { botToken: string; updateId: number; isRead?: boolean };
+  type Layer = { route?: { path?: string } };
+  const offsets = new Map<string, number>();
+  const app = (server as unknown as { webServer: unknown }).webServer as { use(fn: (req: { path: string; body?: { offset?: number } }, res: unknown, next: () => void) => void): void; _router: { stack: Layer[] } };
+  app.use(function noteOffset(req, _res, next) {
+    const token = /^\/bot([^/]+)\/getUpdates/.exec(req.path)?.[1];
+    if (token !== undefined) offsets.set(token, Number(req.body?.offset ?? 0));
+    next();
+  });
+  const stack = app._router.stack;
+  const at = stack.findIndex((l) => l.route?.path === '/bot:token/getUpdates');
+  if (at < 0) throw new Error('telegram-test-api has no getUpdates route to confirm by offset');
+  stack.splice(at, 0, stack.pop()!);
+  const storage = (server as unknown as { storage: { userMessages: Update[] } }).storage;
+  const format = (TelegramServer as unknown as { formatUpdate(u: Update): unknown }).formatUpdate;
+  (server as unknown as { getUpdates(token: string): unknown[] }).getUpdates = function unconfirmedUpdates(token: string) {
+    const offset = offsets.get(token) ?? 0;
+    const mine = storage.userMessages.filter((u) => u.botToken === token && !u.isRead);
+    for (const u of mine) if (u.updateId < offset) u.isRead = true;
+    return mine.filter((u) => !u.isRead).map((u) => format(u));
+  };
 }
 
 export interface Chat {

@@ -1,15 +1,17 @@
 /**
  * A worker process killed (SIGKILL) in the middle of a burst: the Telegram side keeps taking
- * messages into Redis, a second worker takes over the jobs of the dead one once its locks
+ * messages into the queue, a second worker takes over the jobs of the dead one once its locks
  * expire, and in the end every message is answered exactly once, in order per chat. The second
- * worker then stops gracefully on SIGTERM. Needs Redis and Postgres (a worker process shares
- * them with the test).
+ * worker then stops gracefully on SIGTERM. Run twice: queues in Redis (with Postgres), and
+ * Postgres alone (no REDIS_URL: the queues, the rate limit and the web-chat relay in Postgres).
+ * A worker process shares the servers with the test.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { queueBackendFor } from '../../app/roles.ts';
 import { startRuntime, type Runtime } from '../../app/runtime.ts';
 import { createConversationStore } from '../../db/conversation-store.ts';
 import { postgresAvailable, postgresDatabase, type TestDatabase } from '../helpers/databases.ts';
@@ -18,20 +20,27 @@ import { assertAnsweredInOrder, burst, countReplies, makeChats, startEmulator, t
 import { demoKb, testConfig, testServices, until, type TestServices } from './telegram-harness.ts';
 
 const WORKER = fileURLToPath(new URL('./telegram-worker-process.ts', import.meta.url));
-const ready = (await redisAvailable()) && (await postgresAvailable());
+const hasPostgres = await postgresAvailable();
+const hasRedis = await redisAvailable();
 const entries = await demoKb();
 
-describe('Telegram with a worker killed mid-burst', { skip: ready ? false : 'needs Redis and Postgres' }, () => {
+const layouts: { name: string; redisUrl?: string; skip: string | false }[] = [
+  { name: 'Redis + Postgres', redisUrl: REDIS_URL, skip: hasPostgres && hasRedis ? false : 'needs Redis and Postgres' },
+  { name: 'Postgres alone', skip: hasPostgres ? false : 'needs Postgres' },
+];
+
+for (const layout of layouts) describe(`Telegram with a worker killed mid-burst, ${layout.name}`, { skip: layout.skip }, () => {
   let emu: Emulator;
   let db: TestDatabase;
   let bots: Runtime;
   let services: TestServices;
   const prefix = `komek-kill-${randomBytes(4).toString('hex')}`;
   const children: ChildProcess[] = [];
+  const redisEnv = layout.redisUrl ? { REDIS_URL: layout.redisUrl } : {};
 
   function startWorker(): Promise<ChildProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, KOMEK_QUEUE_PREFIX: prefix, KOMEK_WORKER_CONCURRENCY: '4' },
+      env: { ...withoutRedis(process.env), DATABASE_URL: db.url, ...redisEnv, KOMEK_QUEUE_PREFIX: prefix, KOMEK_WORKER_CONCURRENCY: '4' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
@@ -46,7 +55,8 @@ describe('Telegram with a worker killed mid-burst', { skip: ready ? false : 'nee
   before(async () => {
     emu = await startEmulator();
     db = await postgresDatabase();
-    const config = testConfig({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, REDIS_URL, KOMEK_QUEUE_PREFIX: prefix });
+    const config = testConfig({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, DATABASE_URL: db.url, ...redisEnv, KOMEK_QUEUE_PREFIX: prefix });
+    assert.equal(queueBackendFor('bots', config), layout.redisUrl ? 'redis' : 'postgres');
     services = await testServices(db, config, entries);
     bots = await startRuntime(services, { role: 'bots', telegram: { polling: { idleDelayMs: 30 } } });
   });
@@ -57,7 +67,7 @@ describe('Telegram with a worker killed mid-burst', { skip: ready ? false : 'nee
     await services?.close();
     await emu?.server.stop();
     await db?.drop();
-    await dropPrefix(prefix);
+    if (layout.redisUrl) await dropPrefix(prefix);
   });
 
   test('no message lost, none answered twice', async () => {
@@ -81,8 +91,19 @@ describe('Telegram with a worker killed mid-burst', { skip: ready ? false : 'nee
     await until(() => countReplies(emu, chats) >= 60, 90_000, '60 replies');
     await new Promise((r) => setTimeout(r, 1500));
     assertAnsweredInOrder(emu, chats, entries);
+    if (!layout.redisUrl) {
+      // The kill came while the first worker held jobs: the second one took them back.
+      const [row] = await db.database.sql!.unsafe<{ n: string }[]>('select count(*) as n from queue_jobs where stalls > 0');
+      assert.ok(Number(row?.n) >= 1, 'jobs of the killed worker were taken back by the stalled sweep');
+    }
     const exited = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
     second.kill('SIGTERM');
     assert.equal(await exited, 0, 'the second worker shuts down cleanly on SIGTERM');
   });
 });
+
+/** The environment without a Redis of the caller's, so that "Postgres alone" has none. */
+function withoutRedis(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { REDIS_URL: _redis, KOMEK_QUEUE: _queue, ...rest } = env;
+  return rest;
+}

@@ -1,6 +1,6 @@
 /**
  * A worker process for the kill test: the runtime's 'worker' role, as `komek worker` runs it,
- * over the test's Postgres database and Redis (both named by the environment the test passes).
+ * over the test's Postgres database and, when REDIS_URL is passed, Redis (the environment names them).
  * Prints "worker running" once it takes jobs; SIGTERM/SIGINT shut it down gracefully.
  */
 import { startRuntime } from '../../app/runtime.ts';

@@ -142,10 +142,14 @@ for (const [label, setup] of targets) {
       for (const l of lines) assert.deepEqual(Object.keys(l).sort(), ['action', 'alternatives', 'faq_id', 'lang', 'reply', 'score', 'text']);
     });
 
-    it('refuses a worker without REDIS_URL before opening the database', async () => {
-      const r = await komek(['worker'], env);
+    it('refuses a worker without a shared queue before opening the database', async () => {
+      // On Postgres a worker would queue there (app/roles.ts); an in-process queue, asked for, is refused.
+      const r = await komek(['worker'], env.DATABASE_URL ? { ...env, KOMEK_QUEUE: 'memory' } : env);
       assert.equal(r.code, 78, r.stderr);
-      assert.equal(r.stderr, 'komek: worker needs REDIS_URL: without Redis the queue lives inside one process — run `komek start` instead\n');
+      assert.equal(
+        r.stderr,
+        'komek: worker needs a queue shared between processes: set REDIS_URL, or DATABASE_URL for a queue in Postgres — or run `komek start` instead\n',
+      );
     });
 
     it('fails start-up naming a malformed variable', async () => {

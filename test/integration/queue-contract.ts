@@ -1,5 +1,6 @@
 /**
- * The behaviour every MessageQueue must show, run against the in-process queue and BullMQ alike:
+ * The behaviour every MessageQueue must show, run against the in-process queue, BullMQ and the
+ * Postgres queue alike:
  * per-key order, parallel keys, dedupe by id, retries with backoff (honouring retryAfterMs),
  * a key that backs off delaying only itself, permanent failures not retried, failed jobs kept and
  * retryable.

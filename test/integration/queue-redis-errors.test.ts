@@ -49,7 +49,7 @@ describe('Redis errors are handled and throttled', { skip: hasRedisServer ? fals
     redis = await startRedisServer(port, ['--appendonly', 'no']);
     const config = testConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, KOMEK_QUEUE_PREFIX: `komek-err-${randomBytes(3).toString('hex')}` });
     client = openRedis(config.redisUrl!, log);
-    queues = createQueues(config, { redis: client, logger: log }, { partitions: 4 });
+    queues = createQueues(config, { backend: 'redis', redis: client, logger: log }, { partitions: 4 });
     consumer = queues.inbound.process(async (m) => void handled.push(m.messageId), { concurrency: 2 });
     hub = await createRedisWebHub({ connection: queues.redis!, prefix: config.queuePrefix, logger: log, local: createMemoryHub() });
     await queues.inbound.add(message('m1'), { id: 'in-1', key: 'web|c' });

@@ -85,6 +85,23 @@ describe('outbound handler', () => {
     assert.ok(log.lines.some((l) => l.level === 'warn' && l.msg === 'could not record the delivery mark'));
   });
 
+  test('with markRetryMs a mark that fails for a moment is written once the database answers', async () => {
+    let refusals = 2;
+    const written: string[] = [];
+    const marks: DeliveryMarks = {
+      has: async () => false,
+      async mark(id) {
+        if (refusals-- > 0) throw new Error('Connection terminated');
+        written.push(id);
+      },
+    };
+    const log = recordingLogger();
+    const handler = createOutboundHandler({ adapters: new Map([['telegram', { deliver: async () => {} }]]), marks, logger: log, markRetryMs: 5_000 });
+    await handler(reply, first);
+    assert.deepEqual(written, [first.id]);
+    assert.equal(log.lines.filter((l) => l.msg === 'could not record the delivery mark').length, 0);
+  });
+
   test('marks unreadable (database down): the reply waits, transient, rather than risk a second send', async () => {
     const marks: DeliveryMarks = { has: async () => Promise.reject(new Error('ECONNREFUSED')), mark: async () => {} };
     const { handler, sent } = setup({ marks });
