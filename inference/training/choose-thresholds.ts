@@ -72,8 +72,9 @@ export const THRESHOLD_RESAMPLES = 8;
  * is an arg-max over a grid, and with a few dozen positives a single confident confusion moves
  * it far (the same knowledge base chose an answer threshold of 0.275 with one training seed and
  * 0.65 with another). Resamples sweep the margin on a coarser grid: it is most of the cost. So the sweep runs on bootstrap resamples of the calibration questions too
- * and each threshold is the median of their choices: the setting that holds across samples of
- * the same knowledge base rather than the one that fits this sample's accidents.
+ * and each threshold is the lower quartile of their choices (why not the median: see below): a
+ * setting that holds across samples of the same knowledge base rather than the one that fits this
+ * sample's accidents.
  *
  * When no setting meets the budget, the strictest answer threshold is returned with `sweep`
  * describing what it gives, and the caller reports it (the model then answers almost nothing,
@@ -112,8 +113,14 @@ export function chooseThresholds(
     const strictest = { answer: 0.99, clarify: Math.min(sweep.thresholds.clarify, 0.99), margin: 0 };
     return { thresholds: strictest, sweep: { ...sweep, thresholds: strictest }, outOfFold };
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const answer = median(chosen.map((t) => t.answer));
-  const thresholds: Thresholds = { answer, clarify: Math.min(answer, median(chosen.map((t) => t.clarify))), margin: median(chosen.map((t) => t.margin)) };
+  // The lower quartile of the samples' choices, not their median: the held-out phrasings leave
+  // their entries poorer than citizens will find them, so every sample overstates wrong answers
+  // and its choice leans strict (at the thresholds citizens' questions would have wanted, the
+  // calibration estimated 4–9% wrong where ≤ 3% came). On the foreign battery (three seeds each)
+  // the lower quartile answered 3–8 points more right on c, d and e with wrong answers still
+  // ≤ 1.8% everywhere; the lowest or second-lowest choice broke the budget on c and d.
+  const lowerQuartile = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 4)]!;
+  const answer = lowerQuartile(chosen.map((t) => t.answer));
+  const thresholds: Thresholds = { answer, clarify: Math.min(answer, lowerQuartile(chosen.map((t) => t.clarify))), margin: lowerQuartile(chosen.map((t) => t.margin)) };
   return { thresholds, sweep: { ...measureThresholds(cases, decide, thresholds), thresholds }, outOfFold };
 }

@@ -14,18 +14,19 @@ import { analyze } from '../../inference/text/index.ts';
  * The shared bars are the issue's budgets: wrong answers ≤ 3% (≤ 5% for any one seed), out of
  * scope not answered ≥ 90%, requests for a person escalated ≥ 95%. The per-knowledge-base floors
  * of "answered right", recall@3 and top-1 are what this model reaches (means of the three seeds
- * when written, with the facet features and the judging of noised copies: a 87/99/97, b 49/98/86,
- * c 52/92/81, d 54/96/89, e 48/92/81), rounded down — below the issue's targets (answered right
- * ≥ 85%, recall@3 ≥ 95%) on most of them; they catch regressions, and the original failure (a
- * foreign knowledge base answering nothing at all) most of all.
+ * when written, with the facet features, the judging of noised copies and the lower quartile of
+ * the resamples' thresholds: a 88/99/97, b 49/98/86, c 55/92/81, d 60/96/89, e 56/92/81), rounded
+ * down — below the issue's targets (answered right ≥ 85%, recall@3 ≥ 95%) on most of them; they
+ * catch regressions, and the original failure (a foreign knowledge base answering nothing at all)
+ * most of all.
  */
 export const SEEDS = [42, 1, 2];
 export const FLOORS: Record<string, { right: number; recall3: number; top1: number; wrong?: number }> = {
   'a-national': { right: 0.84, recall3: 0.97, top1: 0.95 },
   'b-facets': { right: 0.46, recall3: 0.96, top1: 0.84 },
-  'c-city': { right: 0.49, recall3: 0.9, top1: 0.79 },
-  'd-tiny': { right: 0.52, recall3: 0.94, top1: 0.87 },
-  'e-no-alts': { right: 0.46, recall3: 0.9, top1: 0.78 },
+  'c-city': { right: 0.52, recall3: 0.9, top1: 0.79 },
+  'd-tiny': { right: 0.57, recall3: 0.94, top1: 0.87 },
+  'e-no-alts': { right: 0.54, recall3: 0.9, top1: 0.78 },
 };
 
 /** Trains the battery knowledge base `name` over three seeds and holds it to its bars. */
