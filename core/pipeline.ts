@@ -396,6 +396,8 @@ export function createPipeline(deps: PipelineDeps) {
     if (r.kind === 'entry') return { ...(await applyDecision(ctx, { action: 'answer', faqId: r.faqId, score: r.score, alternatives: [] })), followUp: 'entry' };
     const entry = await entryIn(r.faqId, lang);
     if (!entry) return undefined;
+    if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', entry.id);
+    if (ctx.conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
     const operator: Button = { label: t('operatorButton', lang), action: { type: 'operator' } };
     if (r.kind === 'missing') {
       // Said plainly, with the whole answer below it and an operator offered: the cue words that
@@ -403,14 +405,10 @@ export function createPipeline(deps: PipelineDeps) {
       // silent the citizen still sees everything the knowledge base knows of the service (the
       // outside writers of the dialogue sets expected the entry here far more often than a
       // refusal). The topic stays and the fallback streak does not grow.
-      if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', entry.id);
-      if (ctx.conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
       const body = `${t('facetMissing', lang, { topic: entry.question })}\n\n${entry.answer}`;
       const buttons: Button[] = [...feedbackButtons(entry.id, lang), operator];
       return { ...reply(ctx, 'answer', withSource(body, entry, lang), buttons), faqId: entry.id, score: r.score, alternatives: [], followUp: 'missing' };
     }
-    if (entry.category && options.escalation.categories.includes(entry.category)) return escalate(ctx, 'topic', entry.id);
-    if (ctx.conv.fallbackStreak !== 0) ctx.patch.fallbackStreak = 0;
     ctx.patch.topic = topicOf([entry.id], entry.id);
     // The entry's own sentences, never a paraphrase; the whole answer one tap away.
     // A sentence cut after a semicolon starts in lower case; its first letter is the only change.
