@@ -163,11 +163,26 @@ export interface MessageSignals {
   namesNoTopic: boolean;
 }
 
-/** Reads the signals of a message against the topic's family (its entries' texts). */
-export function messageSignals(text: string, family: readonly string[], entries: readonly StoredKbEntry[], vocabulary: ReadonlySet<string>): MessageSignals {
+/**
+ * Stems of every text of the family's entries (questions, phrasings, answers). Folding the
+ * answers is most of a follow-up's CPU, and they change only with the knowledge base, so the
+ * pipeline keeps this beside the family instead of folding them again for every message.
+ */
+export function familyStems(family: readonly string[], entries: readonly StoredKbEntry[]): Set<string> {
   const inFamily = new Set(family);
-  const topicStems = new Set<string>();
-  for (const e of entries) if (inFamily.has(e.id)) for (const t of [e.question, ...e.altQuestions, e.answer]) for (const w of words(t)) addStems(topicStems, w);
+  const stems = new Set<string>();
+  for (const e of entries) if (inFamily.has(e.id)) for (const t of [e.question, ...e.altQuestions, e.answer]) for (const w of words(t)) addStems(stems, w);
+  return stems;
+}
+
+/** Reads the signals of a message against the topic's family (its entries' texts). */
+export function messageSignals(
+  text: string,
+  family: readonly string[],
+  entries: readonly StoredKbEntry[],
+  vocabulary: ReadonlySet<string>,
+  topicStems: ReadonlySet<string> = familyStems(family, entries),
+): MessageSignals {
   const pairs = topicalPairs(text);
   const topical = pairs.map((p) => p.skeleton);
   const foreign = topical.filter((w) => knows(vocabulary, w) && !knows(topicStems, w));

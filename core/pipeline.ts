@@ -16,6 +16,7 @@ import { describeOpening, isOfficeOpen, nextOpening, type OfficeHours } from './
 import {
   kbVocabulary,
   liveTopic,
+  familyStems,
   messageSignals,
   pickByWords,
   pickOrdinal,
@@ -121,6 +122,18 @@ export function createPipeline(deps: PipelineDeps) {
     let d = derivedByList.get(entries);
     if (!d) derivedByList.set(entries, (d = { vocabulary: kbVocabulary(entries), families: new Map() }));
     return d;
+  }
+
+  /** A topic's family and its texts' stems, computed once per knowledge-base version (both scan every entry). */
+  function familyOf(entries: readonly StoredKbEntry[], topicId: string, lang: Lang): { ids: string[]; stems: Set<string> } {
+    const derived = derivedOf(entries);
+    const key = `${topicId}\u0000${lang}`;
+    let family = derived.families.get(key);
+    if (!family) {
+      const ids = serviceFamily(topicId, entries, lang);
+      derived.families.set(key, (family = { ids, stems: familyStems(ids, entries) }));
+    }
+    return family;
   }
 
   async function handle(msg: InboundMessage): Promise<PipelineResult> {
@@ -369,10 +382,8 @@ export function createPipeline(deps: PipelineDeps) {
     const entries = await deps.kb.list({ enabledOnly: true });
     if (!entries.some((e) => e.id === topicId)) return undefined;
     const derived = derivedOf(entries);
-    const familyKey = `${topicId}\u0000${lang}`;
-    let family = derived.families.get(familyKey);
-    if (!family) derived.families.set(familyKey, (family = serviceFamily(topicId, entries, lang)));
-    const signals = messageSignals(text, family, entries, derived.vocabulary);
+    const { ids: family, stems } = familyOf(entries, topicId, lang);
+    const signals = messageSignals(text, family, entries, derived.vocabulary, stems);
     const retrieve = (q: string) => deps.retriever.retrieve(q, { lang, limit: FOLLOW_UP_CANDIDATES, traceId: ctx.msg.traceId });
     const service = serviceWords(topicId, family, entries, lang);
     const combined = service ? await retrieve(`${text} ${service}`) : [];
@@ -421,7 +432,7 @@ export function createPipeline(deps: PipelineDeps) {
   /** Whether offered entries all belong to one service (then a follow-up can continue it). */
   async function oneService(ids: readonly string[], lang: Lang): Promise<boolean> {
     const entries = await deps.kb.list({ enabledOnly: true });
-    const family = new Set(serviceFamily(ids[0]!, entries, lang));
+    const family = new Set(familyOf(entries, ids[0]!, lang).ids);
     return ids.every((id) => family.has(id));
   }
 
@@ -557,7 +568,8 @@ const FOLLOW_UP_CANDIDATES = 10;
 /** What follow-ups derive from one knowledge-base list, kept while the list (by identity) is current. */
 interface Derived {
   vocabulary: Set<string>;
-  families: Map<string, string[]>;
+  /** Per topic and language: the service family and its texts' stems. */
+  families: Map<string, { ids: string[]; stems: Set<string> }>;
 }
 
 function answerText(entry: StoredKbEntry, lang: Lang): string {
