@@ -3,12 +3,13 @@
  * of ә ғ қ ң ө ұ ү һ і, or the Latin ä ğ ñ ö ş ū ü ı q, means Kazakh); then known words, which
  * also cover Kazakh typed without Kazakh letters ("калай", "рахмет") and Kazakh or Russian typed
  * in Latin letters ("qalai", "kerek", "spasibo"); then word endings; and only when all that is
- * silent, tinyld's character statistics restricted to the three languages. No general-purpose
- * detector knows Latin-script Kazakh, and none is reliable on one-word messages.
+ * silent, tinyld's character statistics restricted to the three languages (its tables for these
+ * three alone: language-statistics.ts). No general-purpose detector knows Latin-script Kazakh,
+ * and none is reliable on one-word messages.
  */
-import { detectAll } from 'tinyld';
 import type { DetectedLang, Lang } from '../core/lang.ts';
 import type { LanguageDetector } from '../core/ports.ts';
+import { detectAllStatistics } from './language-statistics.ts';
 import { cyrillicCue } from './text/cues.ts';
 import { KAZAKH_LETTERS, foldCyrillic } from './text/fold.ts';
 import { assessLatinToken, type LatinToken } from './text/latin-token.ts';
@@ -122,7 +123,7 @@ function ranked(e: Evidence): [Lang, number][] {
 /** tinyld, restricted to kk/ru/en, on text the word lists could not place. */
 function statistical(text: string, cyrillic: boolean): DetectedLang | undefined {
   const only = cyrillic ? ['kk', 'ru'] : ['kk', 'ru', 'en'];
-  const [best] = detectAll(text, { only });
+  const [best] = detectAllStatistics(text, only);
   if (best === undefined || !(only as string[]).includes(best.lang)) return undefined;
   return { lang: best.lang as Lang, confidence: round(0.3 + 0.4 * Math.min(1, best.accuracy)) };
 }
