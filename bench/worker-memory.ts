@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AppServices } from '../app/services.ts';
 import {
+  cpuMsOf,
   driveTelegram,
   rssOf,
   startBenchRuntime,
@@ -31,12 +32,24 @@ const MB = 2 ** 20;
 export interface ProbeReport {
   arena: boolean;
   answered: number;
-  steps: { step: string; rssMb: number; heapMb: number }[];
+  steps: { step: string; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number; anonMb: number; fileMb: number }[];
 }
 
 /** Steady-state RSS of one `komek worker` under `load`, then the breakdown; prints as it goes. */
 export async function runWorkerMemory(emu: Emulator, services: AppServices, env: Record<string, string | undefined>, prefix: string, load: TelegramLoad, out: (line: string) => void): Promise<{ steadyMb: number; peakMb: number }> {
   const workerEnv = { ...env, KOMEK_QUEUE_PREFIX: prefix, NODE_ENV: 'production' };
+  const { steadyMb, peakMb } = await measureWorker(emu, services, workerEnv, prefix, load, out);
+  const questions = [...load.questions.kk.map((text) => ({ text, lang: 'kk' as const })), ...load.questions.ru.map((text) => ({ text, lang: 'ru' as const }))];
+  const shipped = await probe(workerEnv, questions, false);
+  const before = await probe(workerEnv, questions, true);
+  out(`where a worker's memory goes (fresh process each, after a full GC; RSS, and the step's growth):`);
+  out(`  ${describe(shipped)}`);
+  out(`  the same with onnxruntime's CPU memory arena on (as before): ${describeModel(before)}; the arena keeps ${(rssAt(before, 'answered') - rssAt(shipped, 'answered')).toFixed(0)} MB more`);
+  return { steadyMb, peakMb };
+}
+
+/** One fresh `komek worker` through the warm-up and the measured load: its RSS, and its CPU per message. */
+async function measureWorker(emu: Emulator, services: AppServices, workerEnv: Record<string, string | undefined>, prefix: string, load: TelegramLoad, out: (line: string) => void): Promise<{ steadyMb: number; peakMb: number }> {
   const worker = await startWorkerProcess(workerEnv);
   let steadyMb: number;
   let peakMb: number;
@@ -44,24 +57,20 @@ export async function runWorkerMemory(emu: Emulator, services: AppServices, env:
     const runtime = await startBenchRuntime(services, 'bots', prefix);
     try {
       await warmUpTelegram(emu, load, [worker.pid!]);
+      const cpuBefore = cpuMsOf(worker.pid!);
       const measured = await driveTelegram(emu, load, [worker.pid!]);
+      const cpuMs = (cpuMsOf(worker.pid!) - cpuBefore) / measured.messages;
       peakMb = measured.rssMb[0]!;
       await new Promise((r) => setTimeout(r, 2000));
       steadyMb = rssOf(worker.pid!) / MB;
       const messages = (load.warmUp ?? 1) * load.chats * load.perChat + measured.messages;
-      out(`komek worker, steady state after ${messages} messages (the load drained, 2 s idle): RSS ${steadyMb.toFixed(0)} MB (peak during the measured load ${peakMb.toFixed(0)} MB; aim ≤ 250 MB); ${measured.unanswered} unanswered`);
+      out(`komek worker, steady state after ${messages} messages (the load drained, 2 s idle): RSS ${steadyMb.toFixed(0)} MB (peak during the measured load ${peakMb.toFixed(0)} MB; aim ≤ 250 MB); CPU ${cpuMs.toFixed(2)} ms per message, ${measured.perSecond.toFixed(0)} msg/s; ${measured.unanswered} unanswered`);
     } finally {
       await runtime.close();
     }
   } finally {
     await stopProcess(worker);
   }
-  const questions = [...load.questions.kk.map((text) => ({ text, lang: 'kk' as const })), ...load.questions.ru.map((text) => ({ text, lang: 'ru' as const }))];
-  const shipped = await probe(workerEnv, questions, false);
-  const before = await probe(workerEnv, questions, true);
-  out(`where a worker's memory goes (fresh process each, after a full GC; RSS, and the step's growth):`);
-  out(`  ${describe(shipped)}`);
-  out(`  the same with onnxruntime's CPU memory arena on (as before): ${describeModel(before)}; the arena keeps ${(rssAt(before, 'answered') - rssAt(shipped, 'answered')).toFixed(0)} MB more`);
   return { steadyMb, peakMb };
 }
 
@@ -82,7 +91,11 @@ const LABELS: Record<string, string> = {
 function describe(report: ProbeReport): string {
   return report.steps
     .map((s, i) => `${LABELS[s.step] ?? s.step} ${s.rssMb.toFixed(0)} MB${i > 0 ? ` (+${(s.rssMb - report.steps[i - 1]!.rssMb).toFixed(0)})` : ''}`)
-    .join('; ') + `; JS heap at the end ${report.steps.at(-1)!.heapMb.toFixed(0)} MB`;
+    .join('; ') + `; at the end: JS heap ${last(report).heapMb.toFixed(0)} MB (${last(report).heapTotalMb.toFixed(0)} committed), external ${last(report).externalMb.toFixed(0)} MB; resident pages anonymous ${last(report).anonMb.toFixed(0)} MB, file-backed (code, libraries) ${last(report).fileMb.toFixed(0)} MB`;
+}
+
+function last(report: ProbeReport): ProbeReport['steps'][number] {
+  return report.steps.at(-1)!;
 }
 
 function describeModel(report: ProbeReport): string {
